@@ -1,0 +1,46 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Both create .venv, install what is missing (system packages too when root on Debian/Ubuntu).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+# What the app needs to run (PortAudio for sound, the X/EGL libraries Qt's xcb plugin loads).
+RUN_PACKAGES  := libportaudio2 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
+                 libxcb-image0 libxcb-render-util0 libxcb-xinerama0 libxcb-randr0 libxcb-shape0 \
+                 libegl1 libgl1 libfontconfig1 libdbus-1-3
+# What the tests add: a virtual sound card (PulseAudio null sink) and a virtual screen (Xvfb).
+TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils libasound2-plugins xvfb xdotool \
+                 x11-utils imagemagick desktop-file-utils
+
+.PHONY: run test lint bench setup system-run system-test clean
+
+run: system-run $(STAMP)
+	$(VENV)/bin/audio-explorer $(ARGS)
+
+test: system-test $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check explorer tests bench
+
+bench: $(STAMP)
+	$(PY) bench/run_all.py
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+system-run:
+	@PACKAGES="$(RUN_PACKAGES)" sh packaging/system-packages.sh
+
+system-test:
+	@PACKAGES="$(TEST_PACKAGES)" sh packaging/system-packages.sh
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

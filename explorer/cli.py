@@ -1,0 +1,305 @@
+"""The `audio-explorer` command: the GUI by default, subcommands for scripting the notebook's steps."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from explorer import __version__
+from explorer.model.clip import AudioClip, info, load
+from explorer.model.errors import AudioFileError
+
+PROG = "audio-explorer"
+SUBCOMMANDS = ("info", "spectrogram", "tone", "play", "devices")
+
+
+class CliError(Exception):
+    """A user error reported as one line on stderr with exit code 2."""
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+def _db_ref(text: str) -> str | float:
+    if text in ("max", "min"):
+        return text
+    try:
+        return _positive_float(text)
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(f"must be max, min or a positive number, not {text}") from None
+
+
+def _top_db(text: str) -> float | None:
+    if text.lower() == "none":
+        return None
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be non-negative or 'none'")
+    return value
+
+
+def _device(text: str | None) -> int | str | None:
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def add_spectrogram_options(parser: argparse.ArgumentParser) -> None:
+    """The spectrogram parameters, shared by `spectrogram` and (later) `export`."""
+    from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
+
+    g = parser.add_argument_group("spectrogram parameters (librosa's defaults)")
+    g.add_argument("--kind", choices=("stft", "mel"), default="stft")
+    g.add_argument("--n-fft", type=_positive_int, default=2048)
+    g.add_argument("--hop-length", type=_positive_int, default=512)
+    g.add_argument("--win-length", type=_positive_int, default=None)
+    g.add_argument("--window", default="hann")
+    g.add_argument("--n-mels", type=_positive_int, default=128)
+    g.add_argument("--fmin", type=float, default=0.0)
+    g.add_argument("--fmax", type=_positive_float, default=None)
+    g.add_argument("--power", type=float, choices=(1.0, 2.0), default=2.0)
+    g.add_argument("--db-ref", type=_db_ref, default="max", metavar="max|min|NUMBER")
+    g.add_argument("--top-db", type=_top_db, default=80.0, metavar="DB|none")
+    g.add_argument("--sr", type=_positive_int, default=None, help="resample to this rate first")
+    g.add_argument("--colormap", choices=COLORMAPS, default=DEFAULT_COLORMAP,
+                   help="colour map of PNG output")
+
+
+def params_from_args(args: argparse.Namespace):
+    from explorer.model.spectrogram import SpectrogramParams
+
+    try:
+        return SpectrogramParams(
+            kind=args.kind, n_fft=args.n_fft, hop_length=args.hop_length,
+            win_length=args.win_length, window=args.window, n_mels=args.n_mels,
+            fmin=args.fmin, fmax=args.fmax, power=args.power, db_ref=args.db_ref,
+            top_db=args.top_db,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Explore audio datasets. With no subcommand, opens the window on PATHs "
+                    "(files or folders; the bundled samples when none).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("info", help="header facts of audio files (no decode)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("spectrogram", help="compute a spectrogram; save it or print its stats")
+    p.add_argument("path", metavar="PATH")
+    add_spectrogram_options(p)
+    p.add_argument("-o", "--output", metavar="OUT.png|OUT.npy")
+    p.add_argument("--stats", action="store_true", help="print shape, min, max, mean of the array")
+    p.add_argument("--json", action="store_true", help="print the stats as JSON")
+
+    from explorer.model.tones import ALL_WAVES
+
+    p = sub.add_parser("tone", help="synthesize tones; mix or chain them; save or play")
+    p.add_argument("frequencies", nargs="+", type=float, metavar="FREQ")
+    combine = p.add_mutually_exclusive_group()
+    combine.add_argument("--mix", dest="combine", action="store_const", const="mix")
+    combine.add_argument("--sequence", dest="combine", action="store_const", const="sequence")
+    p.add_argument("--wave", choices=ALL_WAVES, default="sine")
+    p.add_argument("--duration", type=float, default=1.0, help="seconds per tone (default 1)")
+    p.add_argument("--amplitude", type=float, default=0.1, help="peak amplitude (default 0.1)")
+    p.add_argument("--sr", type=_positive_int, default=16000, help="sample rate (default 16000)")
+    p.add_argument("-o", "--output", metavar="OUT.wav")
+    p.add_argument("--subtype", default="FLOAT", choices=("PCM_16", "PCM_24", "PCM_32", "FLOAT"),
+                   help="WAV sample format (default FLOAT: the exact samples)")
+    p.add_argument("--play", action="store_true")
+    p.add_argument("--rate", type=_positive_float, default=1.0,
+                   help="play at RATE times the sample rate (2: faster, an octave higher)")
+    p.add_argument("--device", default=None)
+
+    p = sub.add_parser("play", help="play a file through the sound card")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--rate", type=_positive_float, default=1.0,
+                   help="play at RATE times the sample rate (2: faster, an octave higher)")
+    p.add_argument("--resample", type=_positive_int, default=None, metavar="SR",
+                   help="convert to SR first (same pitch and length)")
+    p.add_argument("--start", type=float, default=0.0, metavar="S")
+    p.add_argument("--end", type=float, default=None, metavar="S")
+    p.add_argument("--device", default=None)
+
+    sub.add_parser("devices", help="list the sound devices")
+    return parser
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.paths:
+        try:
+            facts = info(path)
+        except AudioFileError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        if args.json:
+            print(json.dumps(facts.to_dict()))
+        else:
+            print(f"{facts.path}: {facts.sample_rate} Hz, {facts.frames} frames, "
+                  f"{facts.duration:.3f} s, {facts.channels} ch, {facts.format} {facts.subtype}")
+    return 2 if failed else 0
+
+
+def cmd_spectrogram(args: argparse.Namespace) -> int:
+    from explorer.model import images
+    from explorer.model.spectrogram import compute
+
+    params = params_from_args(args)
+    clip = load(args.path, sr=args.sr)
+    try:
+        spec = compute(clip, params)
+    except Exception as exc:  # librosa's ParameterError and friends: bad parameter values
+        raise CliError(f"{args.path}: {exc}") from exc
+    if args.output:
+        out = Path(args.output)
+        suffix = out.suffix.lower()
+        if suffix == ".npy":
+            np.save(out, spec.values)
+        elif suffix == ".png":
+            images.write_png(out, images.spectrogram_pixels(spec.values, args.colormap))
+        else:
+            raise CliError(f"{out}: output must end in .png or .npy")
+    if args.json:
+        print(json.dumps(spec.stats.to_dict()))
+    elif args.stats or not args.output:
+        s = spec.stats
+        print(f"shape {s.shape[0]} x {s.shape[1]} (bins x frames)  min {s.min:.4f}  "
+              f"max {s.max:.4f}  mean {s.mean:.4f}  [{spec.unit}]")
+    return 0
+
+
+def _play(clip: AudioClip, rate: float, device: str | None, start: int = 0,
+          end: int | None = None) -> None:
+    from explorer.audio.devices import AudioUnavailable
+    from explorer.audio.player import Player
+
+    try:
+        player = Player(device=_device(device))
+        player.play(clip.samples, clip.sample_rate, rate=rate, start=start, end=end)
+        try:
+            player.wait()
+        except KeyboardInterrupt:
+            player.stop()
+            raise
+    except AudioUnavailable as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_tone(args: argparse.Namespace) -> int:
+    import soundfile as sf
+
+    from explorer.model.clip import from_array
+    from explorer.model.tones import ToneSpec, render
+
+    try:
+        specs = [ToneSpec(f, args.duration, args.amplitude, args.wave) for f in args.frequencies]
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    samples = render(specs, args.sr, args.combine or "mix")
+    names = " + ".join(f"{f:g} Hz" for f in args.frequencies)
+    if args.output:
+        sf.write(args.output, samples, args.sr, subtype=args.subtype)
+        print(f"wrote {args.output}: {names}, {len(samples)} samples at {args.sr} Hz")
+    if args.play:
+        _play(from_array(samples, args.sr, name=names), args.rate, args.device)
+    if not args.output and not args.play:
+        peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+        print(f"{names}: {len(samples)} samples at {args.sr} Hz, "
+              f"{len(samples) / args.sr:.3f} s, peak {peak:.4f}")
+    return 0
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    clip = load(args.path)
+    if args.resample:
+        clip = clip.resample(args.resample)
+    start = max(0, int(round(args.start * clip.sample_rate)))
+    end = None if args.end is None else int(round(args.end * clip.sample_rate))
+    if start >= clip.frames or (end is not None and end <= start):
+        raise CliError(f"{args.path}: nothing to play between {args.start} s and {args.end} s "
+                       f"(the clip lasts {clip.duration:.3f} s)")
+    played = ((end if end is not None else clip.frames) - start) / clip.sample_rate / args.rate
+    print(f"playing {clip.name}: {clip.sample_rate} Hz x{args.rate:g}, {played:.2f} s")
+    _play(clip, args.rate, args.device, start, end)
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from explorer.audio.devices import AudioUnavailable, list_devices
+
+    try:
+        devices = list_devices()
+    except AudioUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    if not devices:
+        raise CliError("no sound device available")
+    for d in devices:
+        marks = ("<" if d.is_default_input else " ") + (">" if d.is_default_output else " ")
+        print(f"{marks} {d.index:3d} {d.name} ({d.hostapi}; {d.max_input_channels} in, "
+              f"{d.max_output_channels} out; {d.default_samplerate:g} Hz)")
+    return 0
+
+
+COMMANDS = {"info": cmd_info, "spectrogram": cmd_spectrogram, "tone": cmd_tone,
+            "play": cmd_play, "devices": cmd_devices}
+
+
+def run_gui(paths: Sequence[str]) -> int:
+    from explorer.ui.app import run
+
+    return run(list(paths))
+
+
+def _looks_like_paths(argv: list[str]) -> bool:
+    """True when the arguments are files/folders for the GUI, not a (mistyped) subcommand."""
+    first = argv[0]
+    if first in SUBCOMMANDS or first.startswith("-"):
+        return False
+    return Path(first).exists() or "/" in first or "." in first or "\\" in first
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or _looks_like_paths(argv):
+        return run_gui(argv)
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (AudioFileError, CliError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""PNG output is a faithful picture of the array; folder scans find audio in human order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.model import colormaps, images
+from explorer.model.dataset import is_audio_path, scan_folder
+
+
+def test_png_round_trip_rgb_and_grey(tmp_path):
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, (7, 11, 3), dtype=np.uint8)
+    grey16 = rng.integers(0, 65536, (5, 3), dtype=np.uint16)
+    grey8 = rng.integers(0, 256, (4, 9), dtype=np.uint8)
+    for name, pixels in [("rgb", rgb), ("g16", grey16), ("g8", grey8)]:
+        path = tmp_path / f"{name}.png"
+        images.write_png(path, pixels)
+        back = images.read_png(path)
+        assert back.dtype == pixels.dtype
+        np.testing.assert_array_equal(back, pixels)
+
+
+def test_spectrogram_pixels_put_low_frequencies_at_the_bottom():
+    values = np.zeros((4, 6))
+    values[0, :] = 10.0  # the lowest bin is the loudest
+    pixels = images.spectrogram_pixels(values, "gray")
+    assert pixels.shape == (4, 6)
+    assert np.all(pixels[-1] == 255) and np.all(pixels[0] == 0)
+    rgb = images.spectrogram_pixels(values, "magma")
+    assert rgb.shape == (4, 6, 3)
+    np.testing.assert_array_equal(rgb[-1, 0], colormaps.lookup_table("magma")[255])
+
+
+def test_grey16_round_trips_to_the_array_within_quantisation(tmp_path):
+    values = np.linspace(-80, 0, 128 * 50).reshape(128, 50)
+    images.write_png(tmp_path / "g.png", images.spectrogram_pixels(values, "gray", depth=16))
+    back = images.read_png(tmp_path / "g.png")[::-1].astype(np.float64) / 65535 * 80 - 80
+    assert np.max(np.abs(back - values)) <= 80 / 65535
+
+
+def test_colormaps_are_256_entries_and_perceptually_ordered():
+    for name in colormaps.COLORMAPS:
+        lut = colormaps.lookup_table(name)
+        assert lut.shape == (256, 3) and lut.dtype == np.uint8
+        luminance = lut @ np.array([0.2126, 0.7152, 0.0722])
+        assert luminance[-1] > luminance[0] + 100
+    with pytest.raises(ValueError):
+        colormaps.lookup_table("jet")
+
+
+def test_scan_folder_lists_audio_naturally(tmp_path):
+    for name in ["clip10.wav", "clip2.wav", "Clip1.FLAC", "notes.txt", ".hidden.wav", "b.ogg"]:
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "deep.wav").write_bytes(b"x")
+    names = [p.name for p in scan_folder(tmp_path)]
+    assert names == ["b.ogg", "Clip1.FLAC", "clip2.wav", "clip10.wav"]
+    deep = [p.relative_to(tmp_path).as_posix() for p in scan_folder(tmp_path, recursive=True)]
+    assert deep == ["b.ogg", "Clip1.FLAC", "clip2.wav", "clip10.wav", "sub/deep.wav"]
+    assert is_audio_path("x.WAV") and not is_audio_path("x.txt")
+    with pytest.raises(NotADirectoryError):
+        scan_folder(tmp_path / "clip2.wav")
