@@ -167,12 +167,13 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def cmd_spectrogram(args: argparse.Namespace) -> int:
     from explorer.model import images
-    from explorer.model.spectrogram import compute
+    from explorer.model.spectrogram import compute_file
 
     params = params_from_args(args)
-    clip = load(args.path, sr=args.sr)
     try:
-        spec = compute(clip, params)
+        spec = compute_file(args.path, params, sr=args.sr)
+    except AudioFileError:
+        raise
     except Exception as exc:  # librosa's ParameterError and friends: bad parameter values
         raise CliError(f"{args.path}: {exc}") from exc
     if args.output:

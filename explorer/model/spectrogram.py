@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from explorer.model import stft
 from explorer.model.clip import AudioClip
 
 DbRef = Literal["max", "min"] | float
@@ -115,44 +116,47 @@ def db_reference(params: SpectrogramParams):
 
 def to_db(linear: np.ndarray, params: SpectrogramParams) -> np.ndarray:
     """amplitude_to_db for power 1, power_to_db for power 2, with the chosen ref and top_db."""
-    import librosa
-
-    ref = db_reference(params)
-    if params.power == 1.0:
-        return librosa.amplitude_to_db(linear, ref=ref, top_db=params.top_db)
-    return librosa.power_to_db(linear, ref=ref, top_db=params.top_db)
+    return stft.to_db_inplace(np.array(linear, dtype=np.float32), params.power,
+                              db_reference(params), params.top_db)
 
 
 def frequencies_for(params: SpectrogramParams, sample_rate: int) -> np.ndarray:
     """Centre frequency in Hz of each row: FFT bins, or the mel filters' centres."""
-    import librosa
-
     if params.kind == "stft":
-        return librosa.fft_frequencies(sr=sample_rate, n_fft=params.n_fft)
-    edges = librosa.mel_frequencies(
-        n_mels=params.n_mels + 2, fmin=params.fmin, fmax=params.resolved_fmax(sample_rate)
-    )
+        return stft.fft_frequencies(sample_rate, params.n_fft)
+    edges = stft.mel_frequencies(params.n_mels + 2, params.fmin, params.resolved_fmax(sample_rate))
     return edges[1:-1]
 
 
-def linear_spectrogram(y: np.ndarray, sample_rate: int, params: SpectrogramParams) -> np.ndarray:
-    """|STFT|**power, then the mel filter bank for kind='mel' (librosa's own calls)."""
-    import librosa
-
-    y = np.asarray(y, dtype=np.float32)
-    stft = np.abs(librosa.stft(
-        y, n_fft=params.n_fft, hop_length=params.hop_length, win_length=params.win_length,
-        window=params.window, center=params.center,
-    ))
-    if params.power != 1.0:
-        stft = stft**params.power
-    if params.kind == "stft":
-        return stft
-    mel_basis = librosa.filters.mel(
-        sr=sample_rate, n_fft=params.n_fft, n_mels=params.n_mels, fmin=params.fmin,
-        fmax=params.resolved_fmax(sample_rate),
+def linear_spectrogram(source: stft.SampleSource, params: SpectrogramParams,
+                       progress: stft.Progress | None = None, cancelled=None) -> np.ndarray:
+    """|STFT|**power, then the mel filter bank for kind='mel', block by block."""
+    projection = None
+    if params.kind == "mel":
+        projection = stft.mel_basis(source.sample_rate, params.n_fft, params.n_mels, params.fmin,
+                                    params.resolved_fmax(source.sample_rate))
+    return stft.linear_spectrogram(
+        source, n_fft=params.n_fft, hop_length=params.hop_length, win_length=params.win_length,
+        window=params.window, center=params.center, power=params.power, projection=projection,
+        progress=progress, cancelled=cancelled,
     )
-    return mel_basis.dot(stft)
+
+
+def from_source(source: stft.SampleSource, params: SpectrogramParams | None = None,
+                progress: stft.Progress | None = None, cancelled=None) -> Spectrogram:
+    """The spectrogram of any sample source (an array, or a file read block by block)."""
+    params = params or SpectrogramParams()
+    if source.frames == 0:
+        raise ValueError("cannot compute a spectrogram of an empty signal")
+    values = linear_spectrogram(source, params, progress, cancelled)
+    if params.db:
+        stft.to_db_inplace(values, params.power, db_reference(params), params.top_db)
+    sr = source.sample_rate
+    times = np.arange(values.shape[1]) * (params.hop_length / sr)
+    return Spectrogram(
+        values=values, frequencies=frequencies_for(params, sr), times=times,
+        params=params, sample_rate=sr, stats=SpectrogramStats.of(values),
+    )
 
 
 def compute(
@@ -160,7 +164,6 @@ def compute(
     sample_rate: int | None = None, channel: int | None = None,
 ) -> Spectrogram:
     """Spectrogram of a clip (its mono mix, or one channel) or of a 1-D array with its rate."""
-    params = params or SpectrogramParams()
     if isinstance(source, AudioClip):
         y = source.mono() if channel is None else source.channel(channel)
         sample_rate = source.sample_rate
@@ -170,17 +173,18 @@ def compute(
         y = np.asarray(source, dtype=np.float32)
         if y.ndim != 1:
             raise ValueError("pass a 1-D array (one channel)")
-    if y.shape[0] == 0:
-        raise ValueError("cannot compute a spectrogram of an empty signal")
-    y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0) if not np.all(np.isfinite(y)) else y
-    linear = linear_spectrogram(y, sample_rate, params)
-    values = to_db(linear, params) if params.db else linear
-    values = np.ascontiguousarray(values, dtype=np.float32)
-    import librosa
+    if not np.all(np.isfinite(y)):
+        y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
+    return from_source(stft.ArraySource(y, sample_rate), params)
 
-    times = librosa.frames_to_time(np.arange(values.shape[1]), sr=sample_rate,
-                                   hop_length=params.hop_length)
-    return Spectrogram(
-        values=values, frequencies=frequencies_for(params, sample_rate), times=times,
-        params=params, sample_rate=sample_rate, stats=SpectrogramStats.of(values),
-    )
+
+def compute_file(path, params: SpectrogramParams | None = None, sr: int | None = None,
+                 progress: stft.Progress | None = None, cancelled=None) -> Spectrogram:
+    """Spectrogram of a file's mono mix, read block by block (a whole decode only to resample)."""
+    from explorer.model.clip import info, load
+
+    facts = info(path)
+    if sr and sr != facts.sample_rate:
+        return compute(load(path, sr=sr), params)
+    with stft.FileSource(facts.path) as source:
+        return from_source(source, params, progress, cancelled)
