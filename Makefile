@@ -14,7 +14,7 @@ RUN_PACKAGES  := libportaudio2 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 l
 TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils libasound2-plugins xvfb xdotool \
                  x11-utils imagemagick desktop-file-utils
 
-.PHONY: run test lint bench setup system-run system-test clean
+.PHONY: run test lint bench setup package system-run system-test clean
 
 run: system-run $(STAMP)
 	$(VENV)/bin/audio-explorer $(ARGS)
@@ -29,6 +29,13 @@ bench: $(STAMP)
 	$(PY) bench/run_all.py
 
 setup: $(STAMP)
+
+# A standalone one-folder app in dist/audio-explorer/, then a smoke test of it under Xvfb.
+package: system-test $(STAMP)
+	$(PY) -m pip install --quiet 'pyinstaller>=6.3'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/audio-explorer.spec
+	$(PY) -m pytest -q -m package tests/e2e/test_package.py
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
