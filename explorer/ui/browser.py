@@ -1,0 +1,368 @@
+"""File browser: folder tree + a table of the folder's audio files, header facts filled in lazily."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDir,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QRunnable,
+    QSortFilterProxyModel,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileSystemModel,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from explorer.model import AudioFileError, info
+from explorer.model.dataset import scan_folder
+
+COLUMNS = ("Name", "Duration", "Rate", "Ch", "Format")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+PATH_ROLE = Qt.ItemDataRole.UserRole + 2
+BATCH = 64
+_ROOT = QModelIndex()
+
+
+def format_duration(seconds: float) -> str:
+    if seconds >= 3600:
+        h, rest = divmod(seconds, 3600)
+        return f"{int(h)}:{int(rest // 60):02d}:{rest % 60:04.1f}"
+    if seconds >= 60:
+        return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+    return f"{seconds:.2f} s"
+
+
+class _HeaderSignals(QObject):
+    batch = Signal(int, object)  # generation, list of (row, AudioInfo | str)
+
+
+class _HeaderReader(QRunnable):
+    """Reads the header facts of many files, reporting them in batches (worker thread)."""
+
+    def __init__(self, model: FileTableModel, generation: int, paths: list[Path]) -> None:
+        super().__init__()
+        self.model = model
+        self.generation = generation
+        self.paths = paths
+        self.signals = model._signals
+
+    def run(self) -> None:
+        out = []
+        for row, path in enumerate(self.paths):
+            if self.model._generation != self.generation:
+                return
+            try:
+                out.append((row, info(path)))
+            except AudioFileError as exc:
+                out.append((row, exc.reason))
+            except Exception as exc:  # anything else is still just this file's problem
+                out.append((row, f"{type(exc).__name__}: {exc}"))
+            if len(out) >= BATCH:
+                self.signals.batch.emit(self.generation, out)
+                out = []
+        if out:
+            self.signals.batch.emit(self.generation, out)
+
+
+class FileTableModel(QAbstractTableModel):
+    factsChanged = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.paths: list[Path] = []
+        self.facts: list[object] = []  # None (not read yet), AudioInfo, or an error string
+        self._generation = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _HeaderSignals()
+        self._signals.batch.connect(self._on_batch)
+
+    def set_paths(self, paths: list[Path]) -> None:
+        self._generation += 1
+        self.beginResetModel()
+        self.paths = list(paths)
+        self.facts = [None] * len(self.paths)
+        self.endResetModel()
+        if self.paths:
+            self._pool.start(_HeaderReader(self, self._generation, self.paths))
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    def _on_batch(self, generation: int, batch) -> None:
+        if generation != self._generation:
+            return
+        for row, fact in batch:
+            self.facts[row] = fact
+        rows = [row for row, _ in batch]
+        self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+        self.factsChanged.emit()
+
+    def set_error(self, path: Path, message: str) -> None:
+        try:
+            row = self.paths.index(Path(path))
+        except ValueError:
+            return
+        self.facts[row] = message
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def row_of(self, path: Path) -> int:
+        try:
+            return self.paths.index(Path(path))
+        except ValueError:
+            return -1
+
+    # ---- Qt model ---------------------------------------------------------------------------
+    def rowCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.paths)
+
+    def columnCount(self, parent=_ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        path = self.paths[row]
+        fact = self.facts[row]
+        if role == PATH_ROLE:
+            return str(path)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return path.name
+            if fact is None:
+                return "…" if col == 1 else ""
+            if isinstance(fact, str):
+                return f"⚠ {fact}" if col == 1 else ""
+            return (None, format_duration(fact.duration), f"{fact.sample_rate}",
+                    str(fact.channels), fact.subtype)[col]
+        if role == SORT_ROLE:
+            if col == 0 or fact is None or isinstance(fact, str):
+                return path.name.lower() if col == 0 else -1
+            return (None, fact.duration, fact.sample_rate, fact.channels,
+                    f"{fact.format} {fact.subtype}")[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if isinstance(fact, str):
+                return f"{path.name}: {fact}"
+            if fact is not None:
+                return (f"{path}\n{fact.sample_rate} Hz, {fact.channels} ch, "
+                        f"{fact.duration:.3f} s, {fact.format} {fact.subtype}")
+            return str(path)
+        if role == Qt.ItemDataRole.ForegroundRole and isinstance(fact, str):
+            return QBrush(QColor("#ff6e6e"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
+            if not isinstance(fact, str):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class _TableKeys(QObject):
+    def __init__(self, browser: FileBrowser) -> None:
+        super().__init__(browser)
+        self.browser = browser
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.KeyPress and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            path = self.browser.current_path()
+            if path is not None:
+                self.browser.playRequested.emit(path)
+            return True
+        return False
+
+
+class FileBrowser(QWidget):
+    folderChanged = Signal(object)  # Path
+    fileSelected = Signal(object)  # Path
+    playRequested = Signal(object)  # Path
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder: Path | None = None
+
+        self.dirs = QFileSystemModel(self)
+        self.dirs.setFilter(QDir.Filter.AllDirs | QDir.Filter.NoDotAndDotDot | QDir.Filter.Drives)
+        self.dirs.setRootPath(QDir.rootPath())
+        self.tree = QTreeView()
+        self.tree.setModel(self.dirs)
+        for col in (1, 2, 3):
+            self.tree.hideColumn(col)
+        self.tree.setHeaderHidden(True)
+        self.tree.setAcceptDrops(False)
+        self.tree.viewport().setAcceptDrops(False)
+        self.tree.clicked.connect(self._tree_clicked)
+        self.dirs.directoryLoaded.connect(self._reveal_folder)
+        self.tree.activated.connect(self._tree_clicked)
+
+        self.model = FileTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(0)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 58), (2, 46), (3, 26), (4, 60)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, width)
+        header.setHighlightSections(False)
+        self.table.setAcceptDrops(False)
+        self.table.viewport().setAcceptDrops(False)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self._keys = _TableKeys(self)
+        self.table.installEventFilter(self._keys)
+        self.table.doubleClicked.connect(
+            lambda index: self.playRequested.emit(Path(index.data(PATH_ROLE))))
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by name…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter_changed)
+        self.count_label = QLabel("0 files")
+        self.count_label.setMinimumWidth(70)
+        self.folder_label = QLabel("")
+        self.folder_label.setStyleSheet("color: #9a9a9a;")
+        self.folder_label.setWordWrap(False)
+
+        files = QWidget()
+        box = QVBoxLayout(files)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(3)
+        row = QHBoxLayout()
+        row.addWidget(self.filter, 1)
+        row.addWidget(self.count_label)
+        box.addWidget(self.folder_label)
+        box.addLayout(row)
+        box.addWidget(self.table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(files)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([200, 440])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.splitter)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+    # ---- folder & files ---------------------------------------------------------------------
+    def set_folder(self, folder: str | Path, select: Path | None = None) -> list[Path]:
+        folder = Path(folder).resolve()
+        paths = scan_folder(folder)
+        self.set_files(paths, folder)
+        self._reveal_folder()
+        QTimer.singleShot(250, self._reveal_folder)  # again once the docks have their size
+        self.folderChanged.emit(folder)
+        if select is not None:
+            self.select(select)
+        return paths
+
+    def set_files(self, paths: list[Path], folder: Path | None = None) -> None:
+        self.folder = folder
+        self.folder_label.setText(str(folder) if folder else f"{len(paths)} dropped files")
+        self.folder_label.setToolTip(str(folder) if folder else "")
+        self.model.set_paths([Path(p) for p in paths])
+        self._update_count()
+
+    def _reveal_folder(self, _loaded: str = "") -> None:
+        if self.folder is None:
+            return
+        index = self.dirs.index(str(self.folder))
+        if not index.isValid():
+            return
+        parent = index.parent()
+        while parent.isValid():
+            if not self.tree.isExpanded(parent):
+                self.tree.expand(parent)
+            parent = parent.parent()
+        if self.tree.currentIndex() != index:
+            self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _tree_clicked(self, index) -> None:
+        path = Path(self.dirs.filePath(index))
+        if path != self.folder and path.is_dir():
+            try:
+                self.set_folder(path)
+            except OSError:
+                pass
+
+    def _filter_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text)
+        self._update_count()
+
+    def _update_count(self, *_args) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        word = "file" if total == 1 else "files"
+        self.count_label.setText(f"{total} {word}" if shown == total else f"{shown} of {total}")
+
+    def count_text(self) -> str:
+        return self.count_label.text()
+
+    def current_path(self) -> Path | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return Path(index.data(PATH_ROLE))
+
+    def select(self, path: Path) -> bool:
+        row = self.model.row_of(path)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        return True
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(row, 0))
+
+    def mark_error(self, path: Path, message: str) -> None:
+        self.model.set_error(path, message)
+
+    def _row_changed(self, current, _previous) -> None:
+        if current.isValid():
+            self.fileSelected.emit(Path(current.data(PATH_ROLE)))

@@ -1,0 +1,208 @@
+"""The shared state of the window: current file, clip, selection and spectrogram parameters.
+
+Views observe the session's signals instead of calling each other. All model work (decode,
+resample, spectrogram) runs through `Jobs`, so nothing heavy happens on the GUI thread and a
+result for a file the user has already left is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from explorer.model import AudioClip, AudioFileError, SpectrogramParams, compute, load
+from explorer.ui.jobs import Jobs
+from explorer.ui.overview import Overview
+
+
+@dataclass
+class Loaded:
+    """What a load job hands back: the decoded clip, maybe its resampled twin, and summaries."""
+
+    original: AudioClip
+    clip: AudioClip
+    overview: Overview
+    decode_seconds: float
+    resample_seconds: float = 0.0
+    #: the info panel's text, prepared in the worker (peak, RMS and the mono mix are O(n))
+    summary: dict | None = None
+
+
+def _summarise(original: AudioClip, clip: AudioClip) -> dict:
+    from explorer.ui.info_panel import array_text, clip_rows
+
+    out = {id(original): (clip_rows(original), array_text(original))}
+    if clip is not original:
+        out[id(clip)] = (clip_rows(clip), array_text(clip))
+    return out
+
+
+def _load_job(path: Path, target_rate: int | None) -> Loaded:
+    import time
+
+    t0 = time.perf_counter()
+    original = load(path)
+    t1 = time.perf_counter()
+    clip = original.resample(target_rate) if target_rate else original
+    t2 = time.perf_counter()
+    return Loaded(original, clip, Overview(clip.samples), t1 - t0, t2 - t1,
+                  _summarise(original, clip))
+
+
+def _clip_job(original: AudioClip, target_rate: int | None) -> Loaded:
+    import time
+
+    t0 = time.perf_counter()
+    clip = original.resample(target_rate) if target_rate else original
+    return Loaded(original, clip, Overview(clip.samples), 0.0, time.perf_counter() - t0,
+                  _summarise(original, clip))
+
+
+def _spectrogram_job(clip: AudioClip, params: SpectrogramParams, channel: int | None):
+    return compute(clip, params, channel=channel)
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, AudioFileError):
+        return exc.reason
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Session(QObject):
+    loadStarted = Signal(object)  # Path | None
+    clipChanged = Signal(object)  # Loaded
+    loadFailed = Signal(object, str)  # Path | None, message
+    spectrogramStarted = Signal()
+    spectrogramChanged = Signal(object)  # Spectrogram
+    spectrogramFailed = Signal(str)
+    paramsChanged = Signal(object)  # SpectrogramParams
+    selectionChanged = Signal(object)  # (t0, t1) | None
+    status = Signal(str)
+
+    def __init__(self, jobs: Jobs | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.jobs = jobs or Jobs(self)
+        self.path: Path | None = None
+        self.loaded: Loaded | None = None
+        self.error: str | None = None
+        self.params = SpectrogramParams()
+        self.spec_channel: int | None = None
+        self.target_rate: int | None = None
+        self.spectrogram = None
+        self.spectrogram_seconds = 0.0
+        self.selection: tuple[float, float] | None = None
+
+    # ---- what is shown -------------------------------------------------------------------
+    @property
+    def clip(self) -> AudioClip | None:
+        return self.loaded.clip if self.loaded else None
+
+    @property
+    def original(self) -> AudioClip | None:
+        return self.loaded.original if self.loaded else None
+
+    def open_path(self, path: str | Path) -> None:
+        """Decode a file in the background; the previous request (if any) becomes stale."""
+        path = Path(path)
+        self.path = path
+        self.error = None
+        self.jobs.cancel("spectrogram")
+        self.loadStarted.emit(path)
+        self.status.emit(f"Loading {path.name}…")
+        self.jobs.submit("load", _load_job, path, self.target_rate,
+                         on_done=self._loaded, on_error=self._load_failed)
+
+    def open_clip(self, clip: AudioClip) -> None:
+        """Show an in-memory clip (a generated tone, a recording) as the current clip."""
+        self.path = None
+        self.error = None
+        self.jobs.cancel("spectrogram")
+        self.loadStarted.emit(None)
+        self.jobs.submit("load", _clip_job, clip, self.target_rate,
+                         on_done=self._loaded, on_error=self._load_failed)
+
+    def set_target_rate(self, rate: int | None) -> None:
+        """Resample what is shown and played (None: the file's own rate)."""
+        rate = int(rate) if rate else None
+        if rate == self.target_rate:
+            return
+        self.target_rate = rate
+        if self.loaded is None:
+            return
+        self.status.emit(f"Resampling to {rate} Hz…" if rate else "Back to the original rate")
+        self.jobs.cancel("spectrogram")
+        self.jobs.submit("load", _clip_job, self.loaded.original, rate,
+                         on_done=self._resampled, on_error=self._load_failed)
+
+    def set_params(self, params: SpectrogramParams) -> None:
+        if params == self.params:
+            return
+        self.params = params
+        self.paramsChanged.emit(params)
+        self.recompute()
+
+    def set_spec_channel(self, channel: int | None) -> None:
+        if channel == self.spec_channel:
+            return
+        self.spec_channel = channel
+        self.recompute()
+
+    def set_selection(self, selection: tuple[float, float] | None) -> None:
+        if selection is not None:
+            a, b = sorted(selection)
+            selection = None if b - a <= 0 else (a, b)
+        if selection != self.selection:
+            self.selection = selection
+            self.selectionChanged.emit(selection)
+
+    def recompute(self) -> None:
+        clip = self.clip
+        if clip is None:
+            return
+        channel = self.spec_channel if (self.spec_channel or 0) < clip.channels else None
+        self.spectrogramStarted.emit()
+        self.jobs.submit("spectrogram", _spectrogram_job, clip, self.params, channel,
+                         on_done=self._spectrogram_done, on_error=self._spectrogram_failed)
+
+    # ---- results (GUI thread) ------------------------------------------------------------
+    def _loaded(self, loaded: Loaded, seconds: float) -> None:
+        self.loaded = loaded
+        self.selection = None
+        self.selectionChanged.emit(None)
+        self.clipChanged.emit(loaded)
+        clip = loaded.clip
+        text = (f"Loaded {loaded.original.name}: {loaded.original.sample_rate} Hz, "
+                f"{loaded.original.channels} ch, {loaded.original.duration:.2f} s — "
+                f"decode {loaded.decode_seconds * 1000:.0f} ms")
+        if clip is not loaded.original:
+            text += f", resample to {clip.sample_rate} Hz {loaded.resample_seconds * 1000:.0f} ms"
+        self._load_text = text
+        self.status.emit(text + ", spectrogram…")
+        self.recompute()
+
+    def _resampled(self, loaded: Loaded, seconds: float) -> None:
+        self._loaded(loaded, seconds)
+
+    def _load_failed(self, exc: BaseException, seconds: float) -> None:
+        self.loaded = None
+        self.spectrogram = None
+        self.error = error_text(exc)
+        name = self.path.name if self.path else "clip"
+        self.loadFailed.emit(self.path, self.error)
+        self.status.emit(f"Could not load {name}: {self.error}")
+
+    def _spectrogram_done(self, spec, seconds: float) -> None:
+        self.spectrogram = spec
+        self.spectrogram_seconds = seconds
+        self.spectrogramChanged.emit(spec)
+        base = getattr(self, "_load_text", "")
+        sep = ", " if base else ""
+        self.status.emit(f"{base}{sep}spectrogram {seconds * 1000:.0f} ms "
+                         f"({spec.values.shape[0]}×{spec.values.shape[1]})")
+
+    def _spectrogram_failed(self, exc: BaseException, seconds: float) -> None:
+        self.spectrogram = None
+        self.spectrogramFailed.emit(error_text(exc))
+        self.status.emit(f"Spectrogram failed: {error_text(exc)}")

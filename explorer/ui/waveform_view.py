@@ -1,0 +1,258 @@
+"""Waveform: min/max envelope at screen resolution, playhead, click to seek, drag to select."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from explorer.ui.overview import Overview
+
+CHANNEL_COLOURS = ("#4fc3f7", "#ffb74d", "#aed581", "#f06292", "#ba68c8", "#fff176")
+PLAYHEAD_COLOUR = "#ff5252"
+SELECTION_BRUSH = QColor(120, 170, 255, 60)
+
+
+class TimeViewBox(pg.ViewBox):
+    """A ViewBox on a time axis: wheel zooms time, click seeks, drag selects, Shift/middle pans."""
+
+    sigClicked = Signal(float)  # seconds
+    sigDragSelect = Signal(float, float, bool)  # start, end (seconds), finished
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setMouseEnabled(x=True, y=False)
+        self.setMenuEnabled(False)
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            self.sigClicked.emit(float(self.mapSceneToView(ev.scenePos()).x()))
+        else:
+            super().mouseClickEvent(ev)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if ev.button() == Qt.MouseButton.LeftButton and not shift:
+            ev.accept()
+            a = float(self.mapSceneToView(ev.buttonDownScenePos()).x())
+            b = float(self.mapSceneToView(ev.scenePos()).x())
+            self.sigDragSelect.emit(a, b, ev.isFinish())
+            return
+        if ev.button() == Qt.MouseButton.LeftButton and shift:
+            # pan like a middle drag
+            ev.accept()
+            if ev.isStart():
+                return
+            delta = self.mapSceneToView(ev.lastScenePos()).x() - self.mapSceneToView(
+                ev.scenePos()).x()
+            self.translateBy(x=delta)
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+def style_plot(plot: pg.PlotItem) -> None:
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTextPen(pg.mkPen("#c8c8c8"))
+        axis.setPen(pg.mkPen("#666"))
+    plot.showGrid(x=True, y=True, alpha=0.15)
+
+
+class WaveformView(QWidget):
+    """The waveform of the current clip with channel and amplitude/magnitude choices."""
+
+    seekRequested = Signal(float)  # seconds
+    selectionChanged = Signal(object)  # (t0, t1) | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.overview: Overview | None = None
+        self.sample_rate = 1
+        self.duration = 0.0
+        self.magnitude = False
+        self.channel_mode: str | int = "mono"  # "mono", "all" or a channel index
+
+        self.title = QLabel("<b>Waveform</b>")
+        self.channel_box = QComboBox()
+        self.channel_box.setToolTip("Which signal to draw")
+        self.mode_box = QComboBox()
+        self.mode_box.addItems(["Amplitude", "Magnitude |x|"])
+        self.mode_box.setToolTip("Signed amplitude, or its absolute value")
+        hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
+        hint.setStyleSheet("color: #8a8a8a;")
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 2, 6, 0)
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(hint)
+        top.addSpacing(8)
+        top.addWidget(self.channel_box)
+        top.addWidget(self.mode_box)
+
+        self.viewbox = TimeViewBox()
+        self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e")
+        self.plot_widget.setAcceptDrops(False)
+        self.plot_widget.viewport().setAcceptDrops(False)
+        self.plot = self.plot_widget.getPlotItem()
+        style_plot(self.plot)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("left", "amplitude")
+        self.plot.getAxis("left").setWidth(62)
+        self.plot.setContentsMargins(0, 8, 0, 0)
+        self.plot.setYRange(-1, 1, padding=0.02)
+        self.plot.hideButtons()
+
+        self.curves: list[pg.PlotDataItem] = []
+        self.region = pg.LinearRegionItem(brush=SELECTION_BRUSH, movable=True)
+        self.region.setZValue(5)
+        self.region.hide()
+        self.plot.addItem(self.region, ignoreBounds=True)
+        self.playhead = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(PLAYHEAD_COLOUR, width=1.5))
+        self.playhead.setZValue(10)
+        self.plot.addItem(self.playhead, ignoreBounds=True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        body.addWidget(self.plot_widget, 1)
+        # as wide as the spectrogram's colour bar, so both time axes line up
+        self.right_spacer = QWidget()
+        self.right_spacer.setFixedWidth(86)
+        self.right_spacer.setStyleSheet("background: #1e1e1e;")
+        body.addWidget(self.right_spacer)
+        layout.addLayout(body, 1)
+
+        self._redraw_timer = QTimer(self, singleShot=True, interval=0)
+        self._redraw_timer.timeout.connect(self.redraw)
+        self.viewbox.sigXRangeChanged.connect(lambda *_: self._redraw_timer.start())
+        self.viewbox.sigResized.connect(lambda *_: self._redraw_timer.start())
+        self.viewbox.sigClicked.connect(self._clicked)
+        self.viewbox.sigDragSelect.connect(self._drag_select)
+        self.region.sigRegionChangeFinished.connect(self._region_edited)
+        self.channel_box.currentIndexChanged.connect(self._channel_changed)
+        self.mode_box.currentIndexChanged.connect(self._mode_changed)
+        self._set_channels(1)
+
+    # ---- data -------------------------------------------------------------------------------
+    def set_overview(self, overview: Overview | None, sample_rate: int) -> None:
+        self.overview = overview
+        self.sample_rate = max(1, int(sample_rate))
+        self.duration = overview.frames / self.sample_rate if overview else 0.0
+        self._set_channels(overview.samples.shape[1] if overview else 1)
+        self.region.hide()
+        self.playhead.setValue(0)
+        if overview is not None and overview.frames:
+            dur = self.duration
+            self.viewbox.setLimits(xMin=-0.02 * dur, xMax=dur * 1.02,
+                                   minXRange=min(8 / self.sample_rate, dur))
+            self.viewbox.setXRange(0, dur, padding=0)
+        self.redraw()
+
+    def clear(self) -> None:
+        self.set_overview(None, 1)
+
+    def _set_channels(self, channels: int) -> None:
+        previous = self.channel_mode
+        self.channel_box.blockSignals(True)
+        self.channel_box.clear()
+        self.channel_box.addItem("Mono mix", "mono")
+        if channels > 1:
+            self.channel_box.addItem("All channels", "all")
+            for i in range(channels):
+                self.channel_box.addItem(f"Channel {i + 1}", i)
+        index = self.channel_box.findData(previous)
+        self.channel_box.setCurrentIndex(max(0, index))
+        self.channel_mode = self.channel_box.currentData()
+        self.channel_box.setEnabled(channels > 1)
+        self.channel_box.blockSignals(False)
+
+    def _channel_changed(self) -> None:
+        self.channel_mode = self.channel_box.currentData()
+        self.redraw()
+
+    def _mode_changed(self, index: int) -> None:
+        self.magnitude = index == 1
+        self.plot.setLabel("left", "|amplitude|" if self.magnitude else "amplitude")
+        self.plot.setYRange(0 if self.magnitude else -1, 1, padding=0.02)
+        self.redraw()
+
+    def set_magnitude(self, on: bool) -> None:
+        self.mode_box.setCurrentIndex(1 if on else 0)
+
+    def _channels_to_draw(self) -> list[int | None]:
+        if self.overview is None:
+            return []
+        if self.channel_mode == "all":
+            return list(range(self.overview.samples.shape[1]))
+        if self.channel_mode == "mono" or self.channel_mode is None:
+            return [None]
+        return [int(self.channel_mode)]
+
+    def redraw(self) -> None:
+        channels = self._channels_to_draw()
+        while len(self.curves) < len(channels):
+            curve = pg.PlotDataItem(antialias=False)
+            curve.setZValue(1)
+            self.plot.addItem(curve)
+            self.curves.append(curve)
+        for curve in self.curves[len(channels):]:
+            curve.setData([], [])
+        if not channels:
+            return
+        (x0, x1), _ = self.viewbox.viewRange()
+        width = max(100, int(self.viewbox.width()))
+        start = int(np.floor(x0 * self.sample_rate)) - 1
+        stop = int(np.ceil(x1 * self.sample_rate)) + 2
+        for i, channel in enumerate(channels):
+            x, y, raw = self.overview.envelope(channel, start, stop, width, self.magnitude)
+            colour = CHANNEL_COLOURS[(i if channel is not None else 0) % len(CHANNEL_COLOURS)]
+            curve = self.curves[i]
+            pen = pg.mkPen(colour, width=1)
+            if raw:
+                show_points = len(x) and len(x) < width / 6
+                curve.setData(x / self.sample_rate, y, pen=pen, connect="all",
+                              symbol="o" if show_points else None, symbolSize=5,
+                              symbolBrush=colour, symbolPen=None)
+            else:
+                curve.setData(x / self.sample_rate, y, pen=pen, connect="all", symbol=None)
+
+    # ---- playhead, seek, selection -----------------------------------------------------------
+    def set_playhead(self, seconds: float) -> None:
+        self.playhead.setValue(seconds)
+
+    def _clicked(self, seconds: float) -> None:
+        if self.overview is None:
+            return
+        seconds = min(max(0.0, seconds), self.duration)
+        self.playhead.setValue(seconds)
+        self.seekRequested.emit(seconds)
+
+    def _drag_select(self, a: float, b: float, finished: bool) -> None:
+        if self.overview is None:
+            return
+        a, b = sorted((min(max(0.0, a), self.duration), min(max(0.0, b), self.duration)))
+        self.region.setRegion((a, b))
+        self.region.show()
+        if finished:
+            self.selectionChanged.emit((a, b) if b > a else None)
+
+    def _region_edited(self) -> None:
+        if self.region.isVisible():
+            a, b = self.region.getRegion()
+            self.selectionChanged.emit((float(a), float(b)) if b > a else None)
+
+    def set_selection(self, selection) -> None:
+        if selection is None:
+            self.region.hide()
+        else:
+            self.region.blockSignals(True)
+            self.region.setRegion(selection)
+            self.region.blockSignals(False)
+            self.region.show()

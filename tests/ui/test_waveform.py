@@ -1,0 +1,82 @@
+"""Waveform interaction: click to seek, drag to select; transport rate reaches the player."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from explorer.ui.overview import Overview
+
+
+def view_point(waveform, seconds):
+    scene = waveform.viewbox.mapViewToScene(QPointF(seconds, 0.0))
+    return waveform.plot_widget.mapFromScene(scene)
+
+
+def test_click_seeks(qtbot, window_on_samples, fake_player):
+    window = window_on_samples
+    waveform = window.waveform
+    qtbot.waitUntil(lambda: waveform.viewbox.width() > 100)
+    qtbot.mouseClick(waveform.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view_point(waveform, 1.0))
+    assert window.playback.cursor == pytest.approx(1.0, abs=0.05)
+    assert waveform.playhead.value() == pytest.approx(1.0, abs=0.05)
+    window.playback.play()
+    rate = window.session.clip.sample_rate
+    assert fake_player.called("play")[-1][4] == pytest.approx(rate, rel=0.05)
+    qtbot.mouseClick(waveform.plot_widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view_point(waveform, 2.0))
+    assert fake_player.called("seek")[-1][1] == pytest.approx(2 * rate, rel=0.05)
+
+
+def test_drag_selects_and_loops(qtbot, window_on_samples, fake_player):
+    window = window_on_samples
+    waveform = window.waveform
+    qtbot.waitUntil(lambda: waveform.viewbox.width() > 100)
+    viewport = waveform.plot_widget.viewport()
+    a, b = view_point(waveform, 0.5), view_point(waveform, 1.5)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=a)
+    for i in range(1, 11):
+        qtbot.mouseMove(viewport, QPoint(a.x() + (b.x() - a.x()) * i // 10, a.y()))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=b)
+    sel = window.session.selection
+    assert sel is not None
+    assert sel[0] == pytest.approx(0.5, abs=0.05) and sel[1] == pytest.approx(1.5, abs=0.05)
+    window.transport.loop_box.setChecked(True)
+    window.playback.play()
+    rate = window.session.clip.sample_rate
+    play = fake_player.called("play")[-1]
+    assert play[6] is True and play[5] == pytest.approx(1.5 * rate, rel=0.05)
+
+
+def test_rate_change_reaches_player(qtbot, window_on_samples, fake_player):
+    window = window_on_samples
+    t = window.transport
+    t.double_button.click()
+    assert fake_player.rate == 2.0 and t.rate_box.currentText() == "×2"
+    t.half_button.click()
+    assert fake_player.rate == 0.5
+    t.rate_box.setCurrentIndex(t.rate_box.findData(0.25))
+    t.rate_box.activated.emit(t.rate_box.currentIndex())
+    assert fake_player.rate == 0.25
+    t.rate_box.setEditText("1.5")
+    t.rate_box.lineEdit().editingFinished.emit()
+    assert fake_player.rate == 1.5
+    window.playback.play()
+    assert fake_player.called("play")[-1][3] == 1.5
+    t.volume.setValue(50)
+    assert fake_player.volume == 0.5
+
+
+def test_overview_decimates_and_shows_samples_when_zoomed():
+    rng = np.random.default_rng(0)
+    signal = rng.uniform(-1, 1, (2_000_000, 2)).astype(np.float32)
+    ov = Overview(signal)
+    x, y, raw = ov.envelope(None, 0, len(signal), 1000)
+    assert not raw and len(y) <= 4000
+    assert y.max() == pytest.approx(signal.mean(axis=1).max(), abs=0.05)
+    x, y, raw = ov.envelope(1, 1000, 1100, 1000)
+    assert raw and np.array_equal(y, signal[1000:1100, 1])
+    x, y, raw = ov.envelope(0, 0, len(signal), 1000, magnitude=True)
+    assert y.min() >= 0
