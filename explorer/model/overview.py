@@ -191,3 +191,19 @@ class _Builder:
             levels.append(Level(prev.block * FACTOR, lo.reshape(n, FACTOR, width).min(axis=1),
                                 hi.reshape(n, FACTOR, width).max(axis=1)))
         return levels
+
+
+def polyline(env: Envelope, magnitude: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(x in frames, y) for one connected line: raw samples, or each column's min then max at its
+    centre, so a single curve draws the filled envelope; magnitude folds it to |amplitude|."""
+    if env.is_raw:
+        y = np.abs(env.low) if magnitude else env.low
+        return env.x.astype(np.float64), y
+    low, high = env.low, env.high
+    if magnitude:
+        high = np.maximum(np.abs(low), np.abs(high))
+        low = np.zeros_like(high)
+    centres = env.x + env.step / 2
+    y = np.empty(2 * len(low), dtype=np.float32)
+    y[0::2], y[1::2] = low, high
+    return np.repeat(centres, 2).astype(np.float64), y

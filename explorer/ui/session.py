@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from explorer.model import AudioClip, AudioFileError, SpectrogramParams, compute, load
+from explorer.model.overview import Overview
 from explorer.ui.jobs import Jobs
-from explorer.ui.overview import Overview
 
 
 @dataclass
@@ -47,7 +47,7 @@ def _load_job(path: Path, target_rate: int | None) -> Loaded:
     t1 = time.perf_counter()
     clip = original.resample(target_rate) if target_rate else original
     t2 = time.perf_counter()
-    return Loaded(original, clip, Overview(clip.samples), t1 - t0, t2 - t1,
+    return Loaded(original, clip, Overview.from_array(clip.samples, clip.sample_rate), t1 - t0, t2 - t1,
                   _summarise(original, clip))
 
 
@@ -56,8 +56,8 @@ def _clip_job(original: AudioClip, target_rate: int | None) -> Loaded:
 
     t0 = time.perf_counter()
     clip = original.resample(target_rate) if target_rate else original
-    return Loaded(original, clip, Overview(clip.samples), 0.0, time.perf_counter() - t0,
-                  _summarise(original, clip))
+    overview = Overview.from_array(clip.samples, clip.sample_rate)
+    return Loaded(original, clip, overview, 0.0, time.perf_counter() - t0, _summarise(original, clip))
 
 
 def _spectrogram_job(clip: AudioClip, params: SpectrogramParams, channel: int | None):

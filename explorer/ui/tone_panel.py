@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.model import AudioClip, from_array
+from explorer.model.overview import Overview, polyline
 from explorer.model.tones import (
     ALL_WAVES,
     DEFAULT_AMPLITUDE,
@@ -179,22 +180,9 @@ def alias_warnings(specs: Sequence[ToneSpec], sample_rate: int) -> list[str]:
 def minmax_envelope(samples: np.ndarray, sample_rate: int,
                     max_points: int = MAX_PLOT_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """(times, values) to draw; long signals become min then max of each block (no peaks lost)."""
-    n = len(samples)
-    if n <= max_points:
-        return np.arange(n) / sample_rate, np.asarray(samples, dtype=np.float64)
-    blocks = max_points // 2
-    size = int(np.ceil(n / blocks))
-    padded = np.empty(blocks * size)
-    padded[:n] = samples
-    padded[n:] = samples[-1]
-    shaped = padded.reshape(blocks, size)
-    values = np.empty(2 * blocks)
-    values[0::2] = shaped.min(axis=1)
-    values[1::2] = shaped.max(axis=1)
-    starts = np.arange(blocks) * size
-    times = np.repeat(starts, 2).astype(np.float64)
-    times[1::2] += size / 2
-    return times / sample_rate, values
+    overview = Overview.from_array(samples, sample_rate)
+    x, y = polyline(overview.envelope(0, len(samples), max(1, max_points // 2)))
+    return x / sample_rate, y.astype(np.float64)
 
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int,

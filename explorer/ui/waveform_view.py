@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from explorer.ui.overview import Overview
+from explorer.model.overview import Overview, polyline
 
 CHANNEL_COLOURS = ("#4fc3f7", "#ffb74d", "#aed581", "#f06292", "#ba68c8", "#fff176")
 PLAYHEAD_COLOUR = "#ff5252"
@@ -145,7 +145,7 @@ class WaveformView(QWidget):
         self.overview = overview
         self.sample_rate = max(1, int(sample_rate))
         self.duration = overview.frames / self.sample_rate if overview else 0.0
-        self._set_channels(overview.samples.shape[1] if overview else 1)
+        self._set_channels(overview.channels if overview else 1)
         self.region.hide()
         self.playhead.setValue(0)
         if overview is not None and overview.frames:
@@ -190,7 +190,7 @@ class WaveformView(QWidget):
         if self.overview is None:
             return []
         if self.channel_mode == "all":
-            return list(range(self.overview.samples.shape[1]))
+            return list(range(self.overview.channels))
         if self.channel_mode == "mono" or self.channel_mode is None:
             return [None]
         return [int(self.channel_mode)]
@@ -211,7 +211,9 @@ class WaveformView(QWidget):
         start = int(np.floor(x0 * self.sample_rate)) - 1
         stop = int(np.ceil(x1 * self.sample_rate)) + 2
         for i, channel in enumerate(channels):
-            x, y, raw = self.overview.envelope(channel, start, stop, width, self.magnitude)
+            env = self.overview.envelope(start, stop, width, channel)
+            x, y = polyline(env, self.magnitude)
+            raw = env.is_raw
             colour = CHANNEL_COLOURS[(i if channel is not None else 0) % len(CHANNEL_COLOURS)]
             curve = self.curves[i]
             pen = pg.mkPen(colour, width=1)

@@ -278,7 +278,7 @@ def test_minmax_envelope_keeps_the_peaks():
     y[12345] = 1.0
     y[99999] = -0.5
     t, v = minmax_envelope(y, 1000, max_points=1000)
-    assert len(v) == 1000
+    assert 900 <= len(v) <= 1.5 * 1000 + 4  # about one min/max pair per column
     assert v.max() == 1.0 and v.min() == -0.5
     t, v = minmax_envelope(y[:10], 1000)
     assert np.array_equal(v, y[:10])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from explorer.ui.overview import Overview
+from explorer.model.overview import Overview, polyline
 
 
 def view_point(waveform, seconds):
@@ -72,11 +72,12 @@ def test_rate_change_reaches_player(qtbot, window_on_samples, fake_player):
 def test_overview_decimates_and_shows_samples_when_zoomed():
     rng = np.random.default_rng(0)
     signal = rng.uniform(-1, 1, (2_000_000, 2)).astype(np.float32)
-    ov = Overview(signal)
-    x, y, raw = ov.envelope(None, 0, len(signal), 1000)
-    assert not raw and len(y) <= 4000
-    assert y.max() == pytest.approx(signal.mean(axis=1).max(), abs=0.05)
-    x, y, raw = ov.envelope(1, 1000, 1100, 1000)
-    assert raw and np.array_equal(y, signal[1000:1100, 1])
-    x, y, raw = ov.envelope(0, 0, len(signal), 1000, magnitude=True)
-    assert y.min() >= 0
+    ov = Overview.from_array(signal, 44100)
+    env = ov.envelope(0, len(signal), 1000)
+    x, y = polyline(env)
+    assert not env.is_raw and len(y) <= 4000
+    assert y.max() == signal.mean(axis=1).max()
+    env = ov.envelope(1000, 1100, 1000, channel=1)
+    assert env.is_raw and np.array_equal(polyline(env)[1], signal[1000:1100, 1])
+    x, y = polyline(ov.envelope(0, len(signal), 1000, channel=0), magnitude=True)
+    assert y.min() >= 0 and y.max() == np.abs(signal[:, 0]).max()
