@@ -6,10 +6,11 @@ import sys
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
 from explorer import __version__
+from explorer.resources import resources_dir
 
 
 def dark_palette() -> QPalette:
@@ -41,23 +42,43 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("Audio Explorer")
     app.setOrganizationName("AudioExplorer")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("audio-explorer")  # matches the .desktop entry (taskbar, Wayland)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "audio-explorer.svg")))
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
     return app
 
 
 def run(paths: Sequence[str] = ()) -> int:
-    """Open the window on `paths` (files/folders; the bundled samples when empty); exit code."""
+    """Open the window on `paths` (files/folders; the bundled samples when empty); exit code.
+
+    When the app already runs for this user, the paths go to that window and this process exits."""
     app = make_application()
+    from explorer.ui.single_instance import InstanceServer, send_to_running
+
+    if send_to_running(paths):
+        return 0
     from explorer.ui.main_window import MainWindow
 
     window = MainWindow()
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    server = InstanceServer(parent=app)
+    server.pathsReceived.connect(lambda received: _bring_forward(window, received))
     window.show()
     window.open_initial(list(paths))
     code = app.exec()
+    server.close()
     window.shutdown()
     return int(code)
+
+
+def _bring_forward(window, paths: list[str]) -> None:
+    """Another launch sent paths: open them here and raise the window."""
+    if paths:
+        window.open_paths(paths)
+    window.showNormal() if window.isMinimized() else window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 if __name__ == "__main__":

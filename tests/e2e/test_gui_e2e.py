@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,47 +12,9 @@ import numpy as np
 import pytest
 
 from explorer.model.colormaps import lookup_table
+from tests.e2e.conftest import HEIGHT, WIDTH, screenshot, x
 
 pytestmark = pytest.mark.e2e
-
-TOOLS = ("Xvfb", "xdotool", "import", "convert")
-WIDTH, HEIGHT = 1280, 800
-
-
-def _missing_tools() -> list[str]:
-    return [t for t in TOOLS if shutil.which(t) is None]
-
-
-@pytest.fixture
-def xserver():
-    missing = _missing_tools()
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)}")
-    read, write = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
-         "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as f:
-        number = f.readline().strip()
-    assert number, "Xvfb did not report a display"
-    yield f":{number}"
-    proc.terminate()
-    proc.wait(10)
-
-
-def _x(display: str, *args: str, check: bool = False) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DISPLAY=display)
-    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=30, check=check)
-
-
-def _screenshot(display: str, path: Path) -> np.ndarray:
-    _x(display, "import", "-window", "root", str(path), check=True)
-    raw = subprocess.run(["convert", str(path), "-depth", "8", "rgb:-"], capture_output=True,
-                         check=True, timeout=30).stdout
-    return np.frombuffer(raw, dtype=np.uint8).reshape(HEIGHT, WIDTH, 3)
-
 
 def _magma_colours(pixels: np.ndarray) -> tuple[int, float]:
     """(distinct magma entries matched, fraction of pixels that are magma colours)."""
@@ -77,11 +38,11 @@ def test_installed_command_shows_spectrogram_and_quits(xserver, tmp_path, sample
         window = ""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not window:
-            window = _x(xserver, "xdotool", "search", "--name", "Audio Explorer").stdout.split()
+            window = x(xserver, "xdotool", "search", "--name", "Audio Explorer").stdout.split()
             window = window[0] if window else ""
             time.sleep(0.3)
         assert window, "no window named 'Audio Explorer' appeared"
-        title = _x(xserver, "xdotool", "getwindowname", window).stdout.strip()
+        title = x(xserver, "xdotool", "getwindowname", window).stdout.strip()
         assert title.startswith("Audio Explorer")
 
         # the spectrogram's plot area (between the docks, below the waveform) fills with magma
@@ -89,7 +50,7 @@ def test_installed_command_shows_spectrogram_and_quits(xserver, tmp_path, sample
         found, fraction = 0, 0.0
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            pixels = _screenshot(xserver, shot)
+            pixels = screenshot(xserver, shot)
             region = pixels[int(HEIGHT * 0.5):int(HEIGHT * 0.85),
                             int(WIDTH * 0.33):int(WIDTH * 0.64)]
             found, fraction = _magma_colours(region)
@@ -98,11 +59,11 @@ def test_installed_command_shows_spectrogram_and_quits(xserver, tmp_path, sample
             time.sleep(1)
         assert found >= 40 and fraction > 0.6, (
             f"spectrogram not drawn: {found} magma colours, {fraction:.0%} of pixels ({shot})")
-        title = _x(xserver, "xdotool", "getwindowname", window).stdout.strip()
+        title = x(xserver, "xdotool", "getwindowname", window).stdout.strip()
         assert title == "Audio Explorer — robin_44k_stereo.wav"
 
-        _x(xserver, "xdotool", "windowfocus", "--sync", window)
-        _x(xserver, "xdotool", "key", "ctrl+q")
+        x(xserver, "xdotool", "windowfocus", "--sync", window)
+        x(xserver, "xdotool", "key", "ctrl+q")
         assert app.wait(30) == 0
     finally:
         if app.poll() is None:

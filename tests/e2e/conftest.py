@@ -1,0 +1,77 @@
+"""Shared pieces of the end-to-end tests: a private Xvfb display, xdotool, screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+TOOLS = ("Xvfb", "xdotool", "import", "convert")
+WIDTH, HEIGHT = 1280, 800
+
+
+def missing_tools() -> list[str]:
+    return [t for t in TOOLS if shutil.which(t) is None]
+
+
+@pytest.fixture
+def xserver():
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)}")
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+         "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    assert number, "Xvfb did not report a display"
+    yield f":{number}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def x(display: str, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DISPLAY=display)
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=30, check=check)
+
+
+def screenshot(display: str, path: Path) -> np.ndarray:
+    x(display, "import", "-window", "root", str(path), check=True)
+    raw = subprocess.run(["convert", str(path), "-depth", "8", "rgb:-"], capture_output=True,
+                         check=True, timeout=30).stdout
+    return np.frombuffer(raw, dtype=np.uint8).reshape(HEIGHT, WIDTH, 3)
+
+
+
+
+def wait_for_window(display: str, name: str, timeout: float = 60.0,
+                    proc: subprocess.Popen | None = None) -> str:
+    """The id of the first visible window whose name matches, or "" after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = x(display, "xdotool", "search", "--onlyvisible", "--name", name).stdout.split()
+        if found:
+            return found[0]
+        if proc is not None and proc.poll() is not None:
+            return ""
+        time.sleep(0.2)
+    return ""
+
+
+def window_name(display: str, window: str) -> str:
+    return x(display, "xdotool", "getwindowname", window).stdout.strip()
+
+
+def app_env(display: str, settings: Path) -> dict:
+    """A real window on `display`, with settings (and the single-instance key) of its own."""
+    env = dict(os.environ, DISPLAY=display, AUDIO_EXPLORER_SETTINGS_DIR=str(settings))
+    env.pop("QT_QPA_PLATFORM", None)
+    return env
