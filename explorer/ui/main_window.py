@@ -30,6 +30,7 @@ from explorer.ui import settings as settings_mod
 from explorer.ui.browser import FileBrowser
 from explorer.ui.info_panel import InfoPanel
 from explorer.ui.jobs import Jobs
+from explorer.ui.lazy_panel import LazyPanel
 from explorer.ui.session import Loaded, Session
 from explorer.ui.spectrogram_controls import SpectrogramControls
 from explorer.ui.spectrogram_view import AXIS_MODES, SpectrogramView
@@ -100,7 +101,6 @@ class MainWindow(QMainWindow):
         self.controls_dock = self._dock("Spectrogram", "spectrogram-settings",
                                         self.controls, Qt.DockWidgetArea.RightDockWidgetArea,
                                         scroll=True)
-        self.tone_panel = self.scales_panel = None
         self._add_optional_panels()
 
         self.audio_label = QLabel()
@@ -133,28 +133,39 @@ class MainWindow(QMainWindow):
         return dock
 
     def _add_optional_panels(self) -> None:
-        """The tone generator and scales panels (written elsewhere), as tabs beside Info."""
-        docks = []
-        try:
-            from explorer.ui.tone_panel import ToneGeneratorPanel
-
-            self.tone_panel = ToneGeneratorPanel(player=self.player)
-            self.tone_panel.openInExplorer.connect(self.open_clip)
-            docks.append(self._dock("Tone generator", "tone-generator", self.tone_panel,
-                                    Qt.DockWidgetArea.RightDockWidgetArea, scroll=True))
-        except Exception:  # an unfinished panel must not keep the window from opening
-            self.tone_panel = None
-        try:
-            from explorer.ui.scales_panel import ScalesPanel
-
-            self.scales_panel = ScalesPanel()
-            docks.append(self._dock("Scales", "scales", self.scales_panel,
-                                    Qt.DockWidgetArea.RightDockWidgetArea, scroll=True))
-        except Exception:
-            self.scales_panel = None
+        """The tone generator and scales panels as tabs beside the spectrogram controls; each is
+        built the first time its tab is shown (or it is asked for), not at start-up."""
+        self._tone_page = LazyPanel(self._make_tone_panel)
+        self._scales_page = LazyPanel(self._make_scales_panel)
+        docks = [self._dock("Tone generator", "tone-generator", self._tone_page,
+                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
+                 self._dock("Scales", "scales", self._scales_page,
+                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)]
         for dock in docks:
             self.tabifyDockWidget(self.controls_dock, dock)
         self.controls_dock.raise_()
+        for dock, page in zip(docks, (self._tone_page, self._scales_page), strict=True):
+            page.build_when_shown(dock)
+
+    def _make_tone_panel(self) -> QWidget:
+        from explorer.ui.tone_panel import ToneGeneratorPanel
+
+        panel = ToneGeneratorPanel(player=self.player)
+        panel.openInExplorer.connect(self.open_clip)
+        return panel
+
+    def _make_scales_panel(self) -> QWidget:
+        from explorer.ui.scales_panel import ScalesPanel
+
+        return ScalesPanel()
+
+    @property
+    def tone_panel(self):
+        return self._tone_page.widget()
+
+    @property
+    def scales_panel(self):
+        return self._scales_page.widget()
 
     def _set_audio_label(self) -> None:
         if self.playback.available:

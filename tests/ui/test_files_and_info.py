@@ -129,14 +129,23 @@ def test_tone_and_scales_docks_share_the_player(qtbot, make_window, fake_player)
 
     window = make_window()
     titles = {d.windowTitle() for d in window.findChildren(QDockWidget)}
-    assert {"Files", "Info", "Spectrogram"} <= titles
-    try:
-        import explorer.ui.tone_panel  # noqa: F401
-    except Exception:
-        return  # not there yet: the window opens without it
-    assert "Tone generator" in titles and window.tone_panel is not None
+    assert {"Files", "Info", "Spectrogram", "Tone generator", "Scales"} <= titles
+    assert not window._tone_page.is_built  # built on first use, not at start-up
+    assert window.tone_panel.player() is window.player
     assert window.tabifiedDockWidgets(window.controls_dock)
     clip = from_array(np.zeros(4000, np.float32) + 0.1, 8000, name="from the tone panel")
     window.tone_panel.openInExplorer.emit(clip)
     qtbot.waitUntil(lambda: window.session.clip is not None, timeout=10000)
     assert window.windowTitle() == "Audio Explorer — from the tone panel"
+
+
+def test_hidden_panels_are_built_when_their_tab_is_raised(qtbot, make_window):
+    from PySide6.QtWidgets import QDockWidget
+
+    window = make_window()
+    qtbot.wait(50)
+    assert not window._scales_page.is_built
+    dock = next(d for d in window.findChildren(QDockWidget) if d.windowTitle() == "Scales")
+    dock.raise_()
+    qtbot.waitUntil(lambda: window._scales_page.is_built, timeout=3000)
+    qtbot.waitUntil(window.scales_panel.isVisible, timeout=3000)  # shown by a queued call
