@@ -51,6 +51,11 @@ class LiveSpectrogram:
     def seconds(self) -> float:
         return self.columns * self.hop / self.sample_rate
 
+    @property
+    def samples_after_last_column(self) -> int:
+        """Samples pushed after the last sample of the newest column (for latency measurements)."""
+        return max(0, self._count - (self.n_fft - self.hop)) if self.total_columns else self._count
+
     def reset(self) -> None:
         self.image.fill(FLOOR_DB)
         self.write_index = self.total_columns = self._count = 0

@@ -42,6 +42,7 @@ from explorer.ui.waveform_view import style_plot
 
 N_FFTS = (256, 512, 1024, 2048, 4096, 8192)
 FRAME_MS = 16  # display timer (about 60 Hz)
+SPECTRUM_EVERY = 2  # frames between spectrum curve updates (~30 Hz; the curve costs CPU)
 STATUS_EVERY = 8  # frames between read-out / status label updates (~7 Hz)
 MAX_ROWS = 1024
 MIN_ROWS = 32
@@ -155,6 +156,7 @@ class LiveView(QWidget):
         self._pending_stamp: float | None = None
         self._rows = 0
         self._starts: np.ndarray | None = None
+        self._layout_key: tuple | None = None
         self._lut = _lut32(self.colormap)
         self._tick_count = 0
         self._last_xruns = -1
@@ -291,7 +293,7 @@ class LiveView(QWidget):
 
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
-        body.setSpacing(2)
+        body.setSpacing(0)
         body.addWidget(self.plot_widget, 1)
         body.addWidget(self.spectrum_widget)
         body.addWidget(self.meter)
@@ -377,7 +379,12 @@ class LiveView(QWidget):
 
     def start(self) -> None:
         """Run the display timer (and open the chosen source if none is open)."""
-        if self.input.spec is None and self.source_combo.count():
+        if self.input.spec is None:
+            if not self.source_combo.count():
+                from explorer.audio import audio_status
+
+                self._show_message(f"no live source: {audio_status()[1]}")
+                return
             self.input.select(self.source_combo.currentData())
         self._running = True
         self._timer.start()
@@ -410,9 +417,10 @@ class LiveView(QWidget):
 
     # ----- settings -----
     def _params_edited(self, *_args) -> None:
-        self.set_params(self.params.with_(kind=self.kind_combo.currentData(),
-                                          n_fft=self.n_fft_combo.currentData(),
-                                          hop_length=self.hop_combo.currentData()))
+        n_fft = self.n_fft_combo.currentData()
+        hop = min(self.hop_combo.currentData(), n_fft)  # no gaps between frames
+        self.set_params(self.params.with_(kind=self.kind_combo.currentData(), n_fft=n_fft,
+                                          hop_length=hop))
 
     def set_params(self, params: SpectrogramParams) -> None:
         """New analysis parameters; the past seconds are recomputed from the kept samples."""
@@ -552,7 +560,7 @@ class LiveView(QWidget):
                 stamp = self.input.time_of(chunk.end_frame - live.samples_after_last_column - 1)
                 if stamp is not None:
                     self._pending_stamp = stamp
-            if self.spectrum_widget.isVisible():
+            if self.frames % SPECTRUM_EVERY == 0 and self.spectrum_widget.isVisible():
                 self._draw_spectrum()
         self.meter.set_levels(live.peak_dbfs, live.rms_dbfs)
 
@@ -595,14 +603,14 @@ class LiveView(QWidget):
         even = np.allclose(widths, widths.mean(), rtol=1e-3) and widths.min() > 0
         rows = bins if even and bins <= rows_wanted else rows_wanted
         key = (rows, self.axis_mode, id(live))
-        if not force and key == getattr(self, "_layout_key", None):
+        if not force and key == self._layout_key:
             return
         self._layout_key = key
         lower = c_lo + np.arange(rows) * (c_hi - c_lo) / rows  # each display row's lower edge
         starts = np.clip(np.searchsorted(edges, lower, side="right") - 1, 0, bins - 1)
         self._starts = starts.astype(np.intp)
         self._rows = rows
-        self._coords = self._coord(f)
+        self._row_coords = c_lo + (np.arange(rows) + 0.5) * (c_hi - c_lo) / rows
         self._c_range = (c_lo, c_hi)
         self.image.set_buffer(np.zeros((rows, live.columns), dtype=np.uint32))
         self.image.set_geometry(live.hop / live.sample_rate, c_lo, c_hi)
@@ -614,6 +622,9 @@ class LiveView(QWidget):
         self.freq_axis.picture = None
         self.freq_axis.update()
         self._recolour()
+        if live.total_columns:  # the curve and its peak marker in the new coordinates
+            self._draw_spectrum()
+            self._update_status(force=True)
 
     def _coord(self, hz: np.ndarray) -> np.ndarray:
         hz = np.asarray(hz, dtype=np.float64)
@@ -659,7 +670,9 @@ class LiveView(QWidget):
 
     def _draw_spectrum(self) -> None:
         live = self.live
-        self.spectrum_curve.setData(np.maximum(live.spectrum, self.levels[0] - 20), self._coords)
+        # one point per display row (the strongest bin in it), as the image shows it
+        values = np.maximum.reduceat(live.spectrum, self._starts)
+        self.spectrum_curve.setData(np.maximum(values, self.levels[0] - 20), self._row_coords)
 
     def _update_status(self, force: bool = False) -> None:
         live, inp = self.live, self.input
