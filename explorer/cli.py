@@ -15,7 +15,7 @@ from explorer.model.clip import AudioClip, info, load
 from explorer.model.errors import AudioFileError
 
 PROG = "audio-explorer"
-SUBCOMMANDS = ("info", "spectrogram", "tone", "play", "devices")
+SUBCOMMANDS = ("info", "spectrogram", "tone", "play", "devices", "export")
 
 
 class CliError(Exception):
@@ -145,7 +145,58 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default=None)
 
     sub.add_parser("devices", help="list the sound devices")
+
+    add_export_parser(sub)
     return parser
+
+
+EXPORT_HELP = """\
+Writes one spectrogram per audio file of SRC_DIR into OUT_DIR, mirroring the folder tree
+(a/clip.wav -> OUT_DIR/a/clip.png or .npy), and OUT_DIR/params.json recording the settings and
+the library versions. Defaults: mel spectrogram in dB (ref max, top 80 dB), PNG in magma.
+
+Resuming: a rerun skips every output that exists, is newer than its source and not older than
+params.json, so an interrupted export (Ctrl+C, a crash, a killed job) continues where it stopped
+and a finished one does nothing. Outputs are written to a hidden temporary file and renamed, so a
+file under its final name is always complete. If OUT_DIR/params.json records other settings
+(another kind, n_mels, format, colour map...), nothing is written: the command lists the
+differences and exits with status 2; rerun with --force to rewrite params.json and every output
+with the new settings (an interrupted forced run resumes correctly), or pick a new OUT_DIR.
+--force also rewrites everything when the settings are the same.
+
+Unusable files (empty, not audio, truncated...) are skipped with a one-line reason on stderr.
+Exit status: 0 when every file was exported or already up to date, 1 when some file failed,
+2 for usage errors, 130 when interrupted (rerun the same command to resume).
+"""
+
+
+def add_export_parser(sub) -> None:
+    import os
+
+    from explorer.model.export import DEPTHS, FORMATS
+
+    p = sub.add_parser("export", help="export a folder of recordings to PNG or .npy spectrograms",
+                       description=EXPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("src", metavar="SRC_DIR", help="folder of audio files")
+    p.add_argument("-o", "--output", metavar="OUT_DIR", required=True,
+                   help="where the outputs and params.json go (created if needed)")
+    p.add_argument("--format", choices=FORMATS, default="png",
+                   help="png: a picture, one pixel per bin and frame; npy: the float32 dB array")
+    add_spectrogram_options(p)
+    p.set_defaults(kind="mel")
+    p.add_argument("--depth", type=int, choices=DEPTHS, default=8,
+                   help="bits per channel of PNGs; 16 needs --colormap gray (default 8)")
+    cores = os.cpu_count() or 1
+    p.add_argument("--jobs", "-j", type=_positive_int, default=cores, metavar="N",
+                   help=f"up to N worker processes (default: all {cores} cores); an export that "
+                        f"would end before they are up stays in this process; 1: always in this "
+                        f"process")
+    p.add_argument("--recursive", "-r", action="store_true", help="include sub-folders")
+    p.add_argument("--force", action="store_true",
+                   help="rewrite every output, also with settings other than params.json's")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask cluster (e.g. tcp://host:8786; needs audio-explorer[cluster] "
+                        "and the same paths on every worker); --jobs is then ignored")
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -266,8 +317,142 @@ def cmd_devices(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressLine:
+    """Progress on stderr: one line redrawn in place on a terminal, a few lines otherwise."""
+
+    def __init__(self, stream, total: int) -> None:
+        self.stream = stream
+        self.total = total
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.last_draw = 0.0
+        self.last_quarter = 0
+        self.shown = False
+
+    @staticmethod
+    def _clock(seconds: float | None) -> str:
+        if seconds is None:
+            return "?"
+        seconds = int(round(seconds))
+        hours, rest = divmod(seconds, 3600)
+        return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+    def text(self, p) -> str:
+        width = 24
+        filled = int(width * p.done / p.total) if p.total else width
+        failed = f", {p.failed} failed" if p.failed else ""
+        return (f"[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} files "
+                f"{100 * p.done / max(1, p.total):3.0f}%  {p.rate:.1f} files/s  "
+                f"{self._clock(p.remaining_seconds)} left{failed}")
+
+    def update(self, p) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.tty:
+            if p.done == p.total or now - self.last_draw >= 0.1:
+                self.stream.write("\r\x1b[K" + self.text(p))
+                self.stream.flush()
+                self.last_draw, self.shown = now, True
+        else:
+            quarter = 4 * p.done // max(1, p.total)
+            if quarter > self.last_quarter or now - self.last_draw >= 30:
+                self.last_quarter = quarter
+                self.last_draw = now
+                print(self.text(p), file=self.stream, flush=True)
+
+    def message(self, line: str) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\r\x1b[K")
+        print(line, file=self.stream, flush=True)
+        self.last_draw = 0.0 if self.tty else self.last_draw
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = False
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from explorer.model import export as ex
+    from explorer.model.stft import fft_window
+
+    ex.tune_process()
+    params = params_from_args(args)
+    try:
+        fft_window(params.window, params.n_fft, params.win_length)
+        settings = ex.ExportSettings(params=params, format=args.format, colormap=args.colormap,
+                                     depth=args.depth, sr=args.sr)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    src, out = Path(args.src), Path(args.output)
+    if not src.is_dir():
+        raise CliError(f"{src}: {'not a folder' if src.exists() else 'no such folder'}")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"{out}: exists and is not a folder")
+    try:
+        tasks = ex.plan(src, out, settings, recursive=args.recursive, force=args.force)
+    except ex.ParamsChanged as exc:
+        raise CliError(f"{exc}; rerun with --force to re-export everything with the new "
+                       f"parameters, or choose another output folder") from None
+    if not tasks:
+        hint = ""
+        if not args.recursive and any(p.is_dir() for p in src.iterdir()):
+            hint = " (add --recursive to look in its sub-folders)"
+        raise CliError(f"{src}: no audio files found{hint}")
+    todo, done = ex.describe(tasks)
+    scheduler = None
+    if args.scheduler and todo:
+        try:
+            scheduler = ex.connect_dask(args.scheduler)
+        except ex.DaskUnavailable as exc:
+            raise CliError(str(exc)) from None
+    ex.prepare_output(out, settings, force=args.force)
+    where = f"Dask cluster {args.scheduler}" if args.scheduler else (
+        "1 process" if min(args.jobs, todo) <= 1 else f"{min(args.jobs, todo)} processes")
+    if todo == 0:
+        print(f"nothing to do: all {done} outputs in {out} are up to date (--force rewrites them)")
+    else:
+        print(f"exporting {todo} of {len(tasks)} files to {out} with {where}"
+              + (f" ({done} already up to date)" if done else ""), file=sys.stderr)
+    bar = _ProgressLine(sys.stderr, todo)
+    last = {}
+
+    def progress(p) -> None:
+        last["p"] = p
+        r = p.result
+        if r is not None and not r.ok:
+            bar.message(f"{PROG}: skipped {_shown(r.src, src)}: {r.reason}")
+        bar.update(p)
+
+    try:
+        summary = ex.run_export(tasks, settings, jobs=args.jobs, progress=progress,
+                                scheduler=scheduler)
+    except KeyboardInterrupt:
+        bar.close()
+        written = last["p"].written if "p" in last else 0
+        print(f"{PROG}: interrupted after {written} of {todo} files; run the same command again "
+              f"to resume", file=sys.stderr)
+        return 130
+    finally:
+        if scheduler is not None:
+            scheduler.close()
+    bar.close()
+    rate = f" ({summary.rate:.1f} files/s)" if summary.written + summary.failed else ""
+    print(f"{summary.written} written, {summary.up_to_date} skipped (already done), "
+          f"{summary.failed} failed, in {summary.seconds:.1f} s{rate}")
+    return 1 if summary.failed else 0
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 COMMANDS = {"info": cmd_info, "spectrogram": cmd_spectrogram, "tone": cmd_tone,
-            "play": cmd_play, "devices": cmd_devices}
+            "play": cmd_play, "devices": cmd_devices, "export": cmd_export}
 
 
 def run_gui(paths: Sequence[str]) -> int:

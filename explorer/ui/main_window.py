@@ -28,6 +28,7 @@ from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui import settings as settings_mod
 from explorer.ui.browser import FileBrowser
+from explorer.ui.export_menu import ExportMenu
 from explorer.ui.info_panel import InfoPanel
 from explorer.ui.jobs import Jobs
 from explorer.ui.lazy_panel import LazyPanel
@@ -146,6 +147,23 @@ class MainWindow(QMainWindow):
         self.controls_dock.raise_()
         for dock, page in zip(docks, (self._tone_page, self._scales_page), strict=True):
             page.build_when_shown(dock)
+        self._live_page = LazyPanel(self._make_live_view)
+        self.live_dock = self._dock("Live spectrogram", "live", self._live_page,
+                                    Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._live_page.build_when_shown(self.live_dock)
+        self.live_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+L"))
+        self.live_dock.hide()  # opened from View > Live spectrogram (Ctrl+L)
+
+    def _make_live_view(self) -> QWidget:
+        from explorer.ui.live_view import LiveView
+
+        view = LiveView(player=self.player)
+        view.openInExplorer.connect(self.open_clip)
+        return view
+
+    @property
+    def live_view(self):
+        return self._live_page.widget()
 
     def _make_tone_panel(self) -> QWidget:
         from explorer.ui.tone_panel import ToneGeneratorPanel
@@ -186,6 +204,9 @@ class MainWindow(QMainWindow):
         menu.addAction(self.open_file_action)
         menu.addAction(self.open_folder_action)
         self.recent_menu = menu.addMenu("&Recent folders")
+        menu.addSeparator()
+        self.export_menu = ExportMenu(self)
+        menu.addMenu(self.export_menu.menu)
         menu.addSeparator()
         self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -395,6 +416,8 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def shutdown(self) -> None:
+        if self._live_page.is_built:
+            self.live_view.shutdown()
         self.playback.stop()
         self.jobs.cancel("load")
         self.jobs.cancel("spectrogram")

@@ -12,7 +12,7 @@ import scipy.signal
 import soundfile as sf
 
 from explorer.audio.live import PLAYBACK, LiveInput, SourceSpec
-from explorer.model import SpectrogramParams, compute, load, make_tone
+from explorer.model import SpectrogramParams, compute, from_array, load, make_tone
 from explorer.ui.live_view import LiveView
 from tests.audio.test_live_input import FakeStream
 from tests.soundcard import dominant_frequency, trim
@@ -253,3 +253,17 @@ def test_no_sources_at_all_gives_a_message(qtbot, make_view, monkeypatch):
     assert view.source_combo.count() == 0
     assert "no live source" in view.message.toPlainText()
     assert view.record() is None
+
+
+def test_the_window_docks_the_live_view_and_builds_it_on_demand(qtbot, make_window):
+    window = make_window()
+    assert not window.live_dock.isVisible() and not window._live_page.is_built
+    toggle = window.live_dock.toggleViewAction()
+    assert toggle.shortcut().toString() == "Ctrl+L"
+    toggle.trigger()
+    qtbot.waitUntil(lambda: window._live_page.is_built, timeout=5000)
+    assert window.live_view.player is window.player
+    clip = from_array(np.zeros(800, np.float32), 8000, name="recorded")
+    window.live_view.openInExplorer.emit(clip)
+    qtbot.waitUntil(lambda: window.session.clip is not None, timeout=10000)
+    assert window.windowTitle() == "Audio Explorer — recorded"
