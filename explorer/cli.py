@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "(files or folders; the bundled samples when none).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument("--install-desktop", action="store_true",
+                         help="add the launcher, icon and 'Open with Audio Explorer' for WAV/FLAC/OGG "
+                              "files for this user (XDG folders)")
+    desktop.add_argument("--uninstall-desktop", action="store_true",
+                         help="remove exactly what --install-desktop added")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("info", help="header facts of audio files (no decode)")
@@ -451,6 +457,20 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+def cmd_desktop(args: argparse.Namespace) -> int:
+    from explorer import desktop
+
+    if args.install_desktop:
+        files = desktop.install()
+        print(f"installed for this user ({desktop.data_home()}):")
+    else:
+        files = desktop.uninstall()
+        print(f"removed ({desktop.data_home()}):" if files else "nothing to remove")
+    for path in files:
+        print(f"  {path}")
+    return 0
+
+
 COMMANDS = {"info": cmd_info, "spectrogram": cmd_spectrogram, "tone": cmd_tone,
             "play": cmd_play, "devices": cmd_devices, "export": cmd_export}
 
@@ -473,8 +493,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or _looks_like_paths(argv):
         return run_gui(argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
+        if args.install_desktop or args.uninstall_desktop:
+            return cmd_desktop(args)
+        if args.command is None:
+            parser.error("give a subcommand, or files and folders to open in the window")
         return COMMANDS[args.command](args)
     except (AudioFileError, CliError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)

@@ -80,3 +80,21 @@ def test_icons_are_the_sizes_they_claim():
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert (width, height) == (size, size)
+
+
+@needs_validator
+def test_cli_install_and_uninstall_print_the_files(tmp_path):
+    import os
+    import sys
+
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "share")}
+    out = subprocess.run([sys.executable, "-m", "explorer", "--install-desktop"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    listed = [Path(line.strip()) for line in out.stdout.splitlines()[1:]]
+    assert set(listed) == set(desktop.planned_files(tmp_path / "share"))
+    assert all(p.exists() for p in listed)
+    out = subprocess.run([sys.executable, "-m", "explorer", "--uninstall-desktop"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and not any(p.exists() for p in listed)
+    assert {Path(line.strip()) for line in out.stdout.splitlines()[1:]} == set(listed)
