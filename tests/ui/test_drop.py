@@ -18,8 +18,11 @@ def drop(window, paths, target=None):
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = target.mapTo(window, QPoint(target.width() // 2, target.height() // 2))
     handle = window.windowHandle()
-    enter = QDragEnterEvent(QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    try:  # PySide6 >= 6.12 takes a QPointF, earlier releases a QPoint
+        enter = QDragEnterEvent(QPointF(point), *args)
+    except TypeError:
+        enter = QDragEnterEvent(point, *args)
     QApplication.sendEvent(handle, enter)
     event = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
