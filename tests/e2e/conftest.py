@@ -75,3 +75,17 @@ def app_env(display: str, settings: Path) -> dict:
     env = dict(os.environ, DISPLAY=display, AUDIO_EXPLORER_SETTINGS_DIR=str(settings))
     env.pop("QT_QPA_PLATFORM", None)
     return env
+
+
+def quit_with_ctrl_q(display: str, window: str, app: subprocess.Popen) -> int:
+    """Focus the window, press Ctrl+Q as a user does, and return the app's exit code."""
+    x(display, "xdotool", "windowfocus", "--sync", window)
+    x(display, "xdotool", "key", "ctrl+q")
+    return app.wait(30)
+
+
+def stop(app: subprocess.Popen) -> None:
+    """After a failed test: make sure the app does not outlive it."""
+    if app.poll() is None:
+        app.kill()
+        app.wait(10)

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from explorer import desktop
-from tests.e2e.conftest import app_env, wait_for_window, window_name, x
+from tests.e2e.conftest import app_env, quit_with_ctrl_q, stop, wait_for_window, window_name, x
 
 pytestmark = pytest.mark.e2e
 
@@ -42,11 +42,7 @@ def test_desktop_entry_opens_the_file_and_a_second_launch_reaches_the_window(
         windows = x(xserver, "xdotool", "search", "--onlyvisible", "--name", "^Audio Explorer").stdout
         assert len(windows.split()) == 1  # still one window
 
-        x(xserver, "xdotool", "windowfocus", "--sync", window)
-        x(xserver, "xdotool", "key", "ctrl+q")
-        assert first.wait(30) == 0
+        assert quit_with_ctrl_q(xserver, window, first) == 0
     finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait(10)
+        stop(first)
         log.close()

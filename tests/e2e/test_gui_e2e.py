@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from explorer.model.colormaps import lookup_table
-from tests.e2e.conftest import HEIGHT, WIDTH, screenshot, x
+from tests.e2e.conftest import HEIGHT, WIDTH, quit_with_ctrl_q, screenshot, stop, x
 
 pytestmark = pytest.mark.e2e
 
@@ -62,11 +62,7 @@ def test_installed_command_shows_spectrogram_and_quits(xserver, tmp_path, sample
         title = x(xserver, "xdotool", "getwindowname", window).stdout.strip()
         assert title == "Audio Explorer — robin_44k_stereo.wav"
 
-        x(xserver, "xdotool", "windowfocus", "--sync", window)
-        x(xserver, "xdotool", "key", "ctrl+q")
-        assert app.wait(30) == 0
+        assert quit_with_ctrl_q(xserver, window, app) == 0
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait(10)
+        stop(app)
         log.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import app_env, wait_for_window, window_name, x
+from tests.e2e.conftest import app_env, quit_with_ctrl_q, stop, wait_for_window, window_name
 
 pytestmark = [pytest.mark.package, pytest.mark.e2e]
 
@@ -43,11 +43,7 @@ def test_built_app_opens_its_window_and_quits(built_app, xserver, tmp_path):
         window = wait_for_window(xserver, "^Audio Explorer", timeout=90, proc=app)
         assert window, (tmp_path / "app.log").read_text()
         assert window_name(xserver, window).startswith("Audio Explorer — ")  # a bundled sample
-        x(xserver, "xdotool", "windowfocus", "--sync", window)
-        x(xserver, "xdotool", "key", "ctrl+q")
-        assert app.wait(30) == 0
+        assert quit_with_ctrl_q(xserver, window, app) == 0
     finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait(10)
+        stop(app)
         log.close()
