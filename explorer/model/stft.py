@@ -104,15 +104,35 @@ def fft_window(window: str, n_fft: int, win_length: int | None) -> np.ndarray:
 
     float64 like librosa's: float32 frames times this window are transformed in double precision,
     which keeps bins far below a frame's peak exact to float32 (a float32 FFT would not)."""
-    import scipy.signal
-
     length = win_length or n_fft
-    try:
-        win = scipy.signal.get_window(window, length, fftbins=True)
-    except ValueError as exc:
-        raise ValueError(f"unknown window {window!r} ({exc})") from None
+    if window in _COSINE_WINDOWS:
+        win = _cosine_window(_COSINE_WINDOWS[window], length)
+    else:
+        import scipy.signal  # ~0.5 s to import: only for the less common windows
+
+        try:
+            win = scipy.signal.get_window(window, length, fftbins=True)
+        except ValueError as exc:
+            raise ValueError(f"unknown window {window!r} ({exc})") from None
     left = (n_fft - length) // 2
     return np.pad(win, (left, n_fft - length - left)).astype(np.float64)
+
+
+#: scipy.signal.windows.general_cosine coefficients of the usual windows.
+_COSINE_WINDOWS = {"hann": (0.5, 1.0 - 0.5), "hamming": (0.54, 1.0 - 0.54)}  # general_hamming
+
+
+def _cosine_window(coefficients: tuple[float, ...], length: int) -> np.ndarray:
+    """scipy's periodic (fftbins=True) general-cosine window, computed with the same operations
+    so it is equal to the bit, without importing scipy.signal."""
+    if length <= 1:
+        return np.ones(length)
+    extended = length + 1
+    fac = np.linspace(-np.pi, np.pi, extended, dtype=np.float64)
+    w = np.zeros(extended, dtype=np.float64)
+    for k, a in enumerate(coefficients):
+        w += np.float64(a) * np.cos(k * fac)
+    return w[:-1]
 
 
 def fft_frequencies(sample_rate: int, n_fft: int) -> np.ndarray:

@@ -183,7 +183,8 @@ def test_mel_basis_and_axes_equal_librosa(sr, n_fft, n_mels, fmin, fmax):
                                   librosa.fft_frequencies(sr=sr, n_fft=n_fft))
 
 
-@pytest.mark.parametrize("window,win_length", [("hann", None), ("hamming", 1000), ("blackman", 2047)])
+@pytest.mark.parametrize("window,win_length", [("hann", None), ("hann", 1), ("hann", 2), ("hann", 1023),
+                                               ("hamming", 1000), ("hamming", 777), ("blackman", 2047)])
 def test_window_equals_librosas(window, win_length):
     from explorer.model import stft
 
