@@ -11,8 +11,9 @@ from explorer.model import AudioClip, AudioInfo
 
 
 def array_text(clip: AudioClip) -> str:
-    """The signal as numpy prints it (`str(np.array)`, default summarisation)."""
-    return str(clip.mono())
+    """The signal as numpy prints it (default summarisation, `[0. 0. ... 0.00048828]`), on one
+    logical line: the panel wraps it to its own width instead of numpy's 75 columns."""
+    return np.array2string(clip.mono(), max_line_width=1_000_000)
 
 
 def _db(value: float) -> str:
