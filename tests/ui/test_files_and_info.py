@@ -149,3 +149,24 @@ def test_hidden_panels_are_built_when_their_tab_is_raised(qtbot, make_window):
     dock.raise_()
     qtbot.waitUntil(lambda: window._scales_page.is_built, timeout=3000)
     qtbot.waitUntil(window.scales_panel.isVisible, timeout=3000)  # shown by a queued call
+
+
+def test_tone_opened_in_explorer_shows_the_models_spectrogram(qtbot, make_window):
+    from explorer.model import SpectrogramParams, compute
+    from explorer.ui.spectrogram_view import stats_text
+
+    window = make_window()
+    panel = window.tone_panel
+    name = next(n for n in panel.presets() if "5000" in n and "500 " in n)  # 500 + 5000 Hz mixed
+    panel.apply_preset(name)
+    clip = panel.open_in_explorer()
+    np.testing.assert_array_equal(clip.mono(), panel.result().astype(np.float32))
+    qtbot.waitUntil(lambda: window.spectrogram.spec is not None
+                    and window.session.clip is not None and window.session.clip.name == clip.name,
+                    timeout=20000)
+    window.session.set_params(SpectrogramParams(kind="mel"))
+    qtbot.waitUntil(lambda: window.spectrogram.spec is not None
+                    and window.spectrogram.spec.params.kind == "mel", timeout=20000)
+    expected = compute(clip, SpectrogramParams(kind="mel"))
+    assert window.spectrogram.spec.stats == expected.stats
+    assert stats_text(expected) in window.spectrogram.stats_label.text()
