@@ -289,8 +289,6 @@ class FileBrowser(QWidget):
         folder = Path(folder).resolve()
         paths = scan_folder(folder)
         self.set_files(paths, folder)
-        self._reveal_folder()
-        QTimer.singleShot(250, self._reveal_folder)  # again once the docks have their size
         self.folderChanged.emit(folder)
         if select is not None:
             self.select(select)
@@ -302,6 +300,9 @@ class FileBrowser(QWidget):
         self.folder_label.setToolTip(str(folder) if folder else "")
         self.model.set_paths([Path(p) for p in paths])
         self._update_count()
+        if folder is not None:  # the tree shows where the listed files are
+            self._reveal_folder()
+            QTimer.singleShot(250, self._reveal_folder)  # again once the docks have their size
 
     def _reveal_folder(self, _loaded: str = "") -> None:
         if self.folder is None:

@@ -170,3 +170,11 @@ def test_tone_opened_in_explorer_shows_the_models_spectrogram(qtbot, make_window
     expected = compute(clip, SpectrogramParams(kind="mel"))
     assert window.spectrogram.spec.stats == expected.stats
     assert stats_text(expected) in window.spectrogram.stats_label.text()
+
+
+def test_opening_one_file_reveals_its_folder_in_the_tree(qtbot, make_window, robin_path):
+    window = make_window()
+    window.open_paths([str(robin_path)])
+    browser = window.browser
+    qtbot.waitUntil(lambda: browser.dirs.filePath(browser.tree.currentIndex())
+                    == str(robin_path.parent.resolve()), timeout=5000)
