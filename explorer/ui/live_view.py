@@ -36,8 +36,7 @@ from explorer.audio.ringbuffer import RingBuffer
 from explorer.model import AudioClip, SpectrogramParams, from_array
 from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP, lookup_table
 from explorer.model.live import LiveSpectrogram
-from explorer.model.scales import hz_to_mel
-from explorer.ui.spectrogram_view import AXIS_MODES, ColourBar, FrequencyAxis
+from explorer.ui.spectrogram_view import AXIS_MODES, ColourBar, FrequencyAxis, axis_coordinates
 from explorer.ui.waveform_view import style_plot
 
 N_FFTS = (256, 512, 1024, 2048, 4096, 8192)
@@ -627,12 +626,7 @@ class LiveView(QWidget):
             self._update_status(force=True)
 
     def _coord(self, hz: np.ndarray) -> np.ndarray:
-        hz = np.asarray(hz, dtype=np.float64)
-        if self.axis_mode == "mel":
-            return np.asarray(hz_to_mel(hz), dtype=np.float64)
-        if self.axis_mode == "log":
-            return np.log2(np.maximum(hz, 1e-6))
-        return hz
+        return axis_coordinates(hz, self.axis_mode)
 
     def _colourise(self, db: np.ndarray) -> np.ndarray:
         """bins x n dB -> rows x n RGB32, top row = highest frequency."""

@@ -367,10 +367,14 @@ class MainWindow(QMainWindow):
         self.info.show_loading(name, facts)
 
     def _clip_changed(self, loaded: Loaded) -> None:
+        from explorer.ui.long_playback import playback_parts
+
         clip = loaded.clip
         self.setWindowTitle(f"Audio Explorer — {loaded.original.name}")
         self.waveform.set_overview(loaded.overview, clip.sample_rate)
-        self.playback.set_clip(clip)
+        # a long file plays window by window from the file (explorer/ui/long_playback.py)
+        play_clip, self.playback.player = playback_parts(loaded, self.player)
+        self.playback.set_clip(play_clip)
         self.transport.set_duration(clip.duration)
         self.info.show_clip(loaded.original, clip, loaded.summary)
         self.controls.set_channels(clip.channels)
@@ -385,6 +389,7 @@ class MainWindow(QMainWindow):
             self.browser.mark_error(path, message)
         self.waveform.clear()
         self.spectrogram.clear(f"{name}: {message}")
+        self.playback.player = self.player
         self.playback.set_clip(None)
         self.transport.set_duration(0.0)
         self._play_when_loaded = False

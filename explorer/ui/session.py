@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from explorer.model import AudioClip, AudioFileError, SpectrogramParams, compute, load
+from explorer.model import AudioClip, AudioFileError, SpectrogramParams, compute, info, load
 from explorer.model.overview import Overview
 from explorer.ui.jobs import Jobs
 
@@ -28,6 +28,8 @@ class Loaded:
     resample_seconds: float = 0.0
     #: the info panel's text, prepared in the worker (peak, RMS and the mono mix are O(n))
     summary: dict | None = None
+    #: a long file (explorer.ui.long_file): `clip` is a LongClip, no sample array is held
+    long: bool = False
 
 
 def _summarise(original: AudioClip, clip: AudioClip) -> dict:
@@ -39,9 +41,18 @@ def _summarise(original: AudioClip, clip: AudioClip) -> dict:
     return out
 
 
-def _load_job(path: Path, target_rate: int | None) -> Loaded:
+def _load_job(path: Path, target_rate: int | None, progress=None, cancelled=None) -> Loaded:
     import time
 
+    from explorer.ui.long_file import is_long, long_load_job
+
+    try:
+        facts = info(path)
+    except AudioFileError:
+        facts = None  # load() below reports it
+    if facts is not None and is_long(facts):
+        # summaries from the file; never decoded whole
+        return long_load_job(facts, progress, cancelled)
     t0 = time.perf_counter()
     original = load(path)
     t1 = time.perf_counter()
@@ -111,7 +122,19 @@ class Session(QObject):
         self.jobs.cancel("spectrogram")
         self.loadStarted.emit(path)
         self.status.emit(f"Loading {path.name}…")
-        self.jobs.submit("load", _load_job, path, self.target_rate,
+        generation = self.jobs.generation("load") + 1
+        name = path.name
+
+        last = [-1]
+
+        def progress(fraction: float) -> None:  # worker thread; the status signal is queued
+            step = int(fraction * 20)
+            if step != last[0]:
+                last[0] = step
+                self.status.emit(f"Long file {name}: reading summaries {fraction:.0%}…")
+
+        self.jobs.submit("load", _load_job, path, self.target_rate, progress,
+                         lambda: not self.jobs.is_current("load", generation),
                          on_done=self._loaded, on_error=self._load_failed)
 
     def open_clip(self, clip: AudioClip) -> None:
@@ -130,6 +153,10 @@ class Session(QObject):
             return
         self.target_rate = rate
         if self.loaded is None:
+            return
+        if self.loaded.long:
+            self.status.emit("Resampling is not offered for long files (it would decode the "
+                             "whole file); shown at the file's own rate")
             return
         self.status.emit(f"Resampling to {rate} Hz…" if rate else "Back to the original rate")
         self.jobs.cancel("spectrogram")
@@ -163,19 +190,30 @@ class Session(QObject):
             return
         channel = self.spec_channel if (self.spec_channel or 0) < clip.channels else None
         self.spectrogramStarted.emit()
+        if self.loaded.long:  # tiles of what is visible, computed by the view's tile loader
+            from explorer.ui.long_file import LongSpectrogram
+
+            # opening the tile source (window, mel basis, scipy's import) runs in the pool too
+            self.jobs.submit("spectrogram", LongSpectrogram.open, clip.path, self.params, channel,
+                             on_done=self._long_spectrogram_ready,
+                             on_error=self._spectrogram_failed)
+            return
         self.jobs.submit("spectrogram", _spectrogram_job, clip, self.params, channel,
                          on_done=self._spectrogram_done, on_error=self._spectrogram_failed)
 
     # ---- results (GUI thread) ------------------------------------------------------------
     def _loaded(self, loaded: Loaded, seconds: float) -> None:
         self.loaded = loaded
+        if getattr(self.spectrogram, "long", False):
+            self.spectrogram = None  # tiles of the previous (long) file: nothing to show now
         self.selection = None
         self.selectionChanged.emit(None)
         self.clipChanged.emit(loaded)
         clip = loaded.clip
         text = (f"Loaded {loaded.original.name}: {loaded.original.sample_rate} Hz, "
                 f"{loaded.original.channels} ch, {loaded.original.duration:.2f} s — "
-                f"decode {loaded.decode_seconds * 1000:.0f} ms")
+                + (f"long file, summaries {loaded.decode_seconds * 1000:.0f} ms" if loaded.long
+                   else f"decode {loaded.decode_seconds * 1000:.0f} ms"))
         if clip is not loaded.original:
             text += f", resample to {clip.sample_rate} Hz {loaded.resample_seconds * 1000:.0f} ms"
         self._load_text = text
@@ -201,6 +239,14 @@ class Session(QObject):
         sep = ", " if base else ""
         self.status.emit(f"{base}{sep}spectrogram {seconds * 1000:.0f} ms "
                          f"({spec.values.shape[0]}×{spec.values.shape[1]})")
+
+    def _long_spectrogram_ready(self, spec, seconds: float) -> None:
+        self.spectrogram = spec
+        self.spectrogram_seconds = seconds
+        self.spectrogramChanged.emit(spec)
+        base = getattr(self, "_load_text", "")
+        self.status.emit(f"{base}, long file: spectrogram computed in tiles of what is "
+                         f"visible ({spec.ref_text})")
 
     def _spectrogram_failed(self, exc: BaseException, seconds: float) -> None:
         self.spectrogram = None

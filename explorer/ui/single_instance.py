@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from explorer.ui.settings import ENV
@@ -54,6 +54,7 @@ class InstanceServer(QObject):
             QLocalServer.removeServer(self.name)  # a stale socket left by a crashed instance
             self.server.listen(self.name)
         self.server.newConnection.connect(self._accept)
+        self._sockets: list[QLocalSocket] = []  # held here until read, then closed and dropped
 
     @property
     def listening(self) -> bool:
@@ -61,19 +62,33 @@ class InstanceServer(QObject):
 
     def _accept(self) -> None:
         while self.server.hasPendingConnections():
-            socket = self.server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
+            self._sockets.append(self.server.nextPendingConnection())
+        for socket in list(self._sockets):  # one readyRead handler for all: no per-socket closures
+            socket.readyRead.connect(self._read_ready, Qt.ConnectionType.UniqueConnection)
+        self._read_ready()
 
-    def _read(self, socket: QLocalSocket) -> None:
-        if not socket.canReadLine():
-            return
-        try:
-            paths = json.loads(bytes(socket.readLine()).decode())
-        except ValueError:
-            return
-        if isinstance(paths, list):
-            self.pathsReceived.emit([str(p) for p in paths])
+    def _read_ready(self) -> None:
+        for socket in list(self._sockets):
+            if not socket.canReadLine():
+                if socket.state() == QLocalSocket.LocalSocketState.UnconnectedState:
+                    self._drop(socket)
+                continue
+            line = bytes(socket.readLine()).decode(errors="replace")
+            self._drop(socket)
+            try:
+                paths = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(paths, list):
+                self.pathsReceived.emit([str(p) for p in paths])
+
+    def _drop(self, socket: QLocalSocket) -> None:
+        self._sockets.remove(socket)
+        socket.readyRead.disconnect(self._read_ready)
+        socket.abort()
+        socket.deleteLater()
 
     def close(self) -> None:
+        for socket in list(self._sockets):
+            self._drop(socket)
         self.server.close()

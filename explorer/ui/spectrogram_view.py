@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.model import Spectrogram
 from explorer.model.colormaps import DEFAULT_COLORMAP, lookup_table
 from explorer.model.scales import hz_to_mel, mel_to_hz
+from explorer.model.spectrogram import SpectrogramStats
+from explorer.model.tiles import TILE_COLUMNS, column_step
+from explorer.ui.tile_loader import TileLoader
 from explorer.ui.waveform_view import PLAYHEAD_COLOUR, TimeViewBox, style_plot
 
 pg.setConfigOptions(imageAxisOrder="row-major")
@@ -23,6 +26,16 @@ def format_hz(f: float) -> str:
         text = f"{f / 1000:.3g}k"
         return text
     return f"{f:.0f}" if f >= 10 or f == 0 else f"{f:.2g}"
+
+
+def axis_coordinates(hz, mode: str) -> np.ndarray:
+    """Where frequencies sit on a frequency axis drawn in Hz, mel (Slaney) or log2 units."""
+    hz = np.asarray(hz, dtype=np.float64)
+    if mode == "mel":
+        return np.asarray(hz_to_mel(hz), dtype=np.float64)
+    if mode == "log":
+        return np.log2(np.maximum(hz, 1e-6))
+    return hz
 
 
 def stats_text(spec: Spectrogram) -> str:
@@ -138,6 +151,25 @@ class SpectrogramView(QWidget):
         self.axis_mode = "Hz"
         self.array_mode = False
         self._edges_c: np.ndarray | None = None  # row edges in axis coordinates
+        # ---- long files: tiles of what is visible (see explorer.ui.long_file) ----
+        self.long_spec = None  # LongSpectrogram while a long file is shown
+        self.tiles = TileLoader(self)
+        self.tiles.tileReady.connect(self._tile_arrived)
+        self.tiles.failed.connect(lambda msg: self.set_message(
+            f"tile failed: {msg.splitlines()[0]}"))
+        self.long_step = 0  # column step (hops) of what is drawn now
+        self.overview_step = 0
+        self._ov: np.ndarray | None = None  # whole-file overview columns (NaN: not yet)
+        self._ov_tiles: set[int] = set()
+        self._ov_dirty = False
+        self._levels = (0.0, 1.0)
+        self._long_frames = np.zeros(0, np.int64)  # frame index of each drawn column
+        self._long_values = np.zeros((0, 0), np.float32)
+        self._long_col_s = 1.0
+        self._long_timer = QTimer(self, singleShot=True, interval=15)
+        self._long_timer.timeout.connect(self._update_long)
+        self._draw_timer = QTimer(self, singleShot=True, interval=40)
+        self._draw_timer.timeout.connect(self._draw_long)
 
         self.title = QLabel("<b>Spectrogram</b>")
         self.stats_label = QLabel("")
@@ -199,6 +231,8 @@ class SpectrogramView(QWidget):
 
         self.viewbox.sigClicked.connect(self._clicked)
         self.viewbox.sigDragSelect.connect(self._drag_select)
+        self.viewbox.sigXRangeChanged.connect(self._view_moved)
+        self.viewbox.sigResized.connect(self._view_moved)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.set_colormap(self.colormap)
 
@@ -230,12 +264,17 @@ class SpectrogramView(QWidget):
         self.message.setPos((x0 + x1) / 2, (y0 + y1) / 2)
 
     def clear(self, message: str = "") -> None:
+        self._leave_long()
         self.spec = None
         self.image.clear()
         self.stats_label.setText("")
         self.set_message(message)
 
     def set_spectrogram(self, spec: Spectrogram) -> None:
+        if getattr(spec, "long", False):
+            self._set_long(spec)
+            return
+        self._leave_long()
         self.spec = spec
         self.set_message("")
         self.stats_label.setText(stats_text(spec))
@@ -245,6 +284,10 @@ class SpectrogramView(QWidget):
         spec = self.spec
         self.plot.setXLink(None if self.array_mode else getattr(self, "_x_partner", None))
         if spec is None:
+            return
+        if self.long_spec is not None:
+            self._setup_long_axes()
+            self._draw_long()
             return
         values = spec.values
         bins, frames = values.shape
@@ -290,17 +333,14 @@ class SpectrogramView(QWidget):
         self.freq_axis.update()
 
     def _coord(self, hz: np.ndarray) -> np.ndarray:
-        hz = np.asarray(hz, dtype=np.float64)
-        if self.axis_mode == "mel":
-            return np.asarray(hz_to_mel(hz), dtype=np.float64)
-        if self.axis_mode == "log":
-            return np.log2(np.maximum(hz, 1e-6))
-        return hz
+        return axis_coordinates(hz, self.axis_mode)
 
     def _display_rows(self, spec: Spectrogram):
         """The image resampled so rows are evenly spaced on the chosen frequency axis."""
-        f = np.asarray(spec.frequencies, dtype=np.float64)
-        values = spec.values
+        return self._display_rows_of(spec.frequencies, spec.values)
+
+    def _display_rows_of(self, frequencies, values: np.ndarray):
+        f = np.asarray(frequencies, dtype=np.float64)
         if len(f) == 1:
             edges_hz = np.array([max(f[0] - 1, 0), f[0] + 1])
         else:
@@ -328,6 +368,8 @@ class SpectrogramView(QWidget):
         spec = self.spec
         if spec is None:
             return None
+        if self.long_spec is not None:
+            return self._long_value_at(x, y)
         bins, frames = spec.values.shape
         if self.array_mode:
             col, row = int(round(x)), int(round(y))
@@ -382,3 +424,200 @@ class SpectrogramView(QWidget):
     def set_playhead(self, seconds: float) -> None:
         self.playhead.setValue(seconds)
         self.playhead.setVisible(not self.array_mode)
+
+    # ---- long files: tiles of what is visible -----------------------------------------------
+    def _set_long(self, spec) -> None:
+        """Show a long file's LongSpectrogram: the whole-file overview columns (one per pixel
+        or so) first, then finer tiles wherever the view is zoomed in."""
+        self.long_spec = spec
+        self.spec = spec
+        source = spec.source
+        self.tiles.set_source(source)
+        width = max(400, int(self.viewbox.width()))
+        self.overview_step = column_step(source.total, width)
+        self._ov = np.full((source.rows, source.columns(self.overview_step)), np.nan, np.float32)
+        self._ov_tiles = set()
+        self._ov_dirty = True
+        self._levels = (0.0, 1.0)
+        self.long_step = 0
+        self.stats_label.setText("long file: computing the overview…")
+        self.set_message("")
+        self._setup_long_axes()
+        self._update_long()
+
+    def _leave_long(self) -> None:
+        if self.long_spec is None:
+            return
+        self.long_spec = None
+        self.tiles.set_source(None)
+        self._ov = None
+        self._ov_tiles = set()
+        self._long_frames = np.zeros(0, np.int64)
+        self._long_values = np.zeros((0, 0), np.float32)
+        self._long_timer.stop()
+        self._draw_timer.stop()
+
+    def overview_complete(self) -> bool:
+        spec = self.long_spec
+        return spec is not None and len(self._ov_tiles) == spec.source.tile_count(
+            self.overview_step)
+
+    def _setup_long_axes(self) -> None:
+        spec = self.long_spec
+        self.plot.setXLink(getattr(self, "_x_partner", None))
+        self.freq_axis.mode = self.axis_mode
+        self.plot.getAxis("bottom").enableAutoSIPrefix(True)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("left", {"Hz": "frequency (Hz)", "mel": "frequency (Hz, mel scale)",
+                                    "log": "frequency (Hz, log scale)"}[self.axis_mode])
+        rows = len(spec.frequencies)
+        index = np.arange(rows)[:, np.newaxis]
+        _, c_lo, c_hi, edges = self._display_rows_of(spec.frequencies, index)
+        self._edges_c = edges
+        self._c_range = (c_lo, c_hi)
+        # the first array row of each displayed row (evenly spaced on the axis), computed once:
+        # a displayed row shows the max of the rows it covers, so no narrow line is skipped
+        # (about two displayed rows per pixel of height, not 2048)
+        n = int(np.clip(2 * self.viewbox.height(), 256, 2048))
+        lower = c_lo + np.arange(n) * (c_hi - c_lo) / n
+        self._long_rows = np.clip(np.searchsorted(edges, lower, side="right") - 1, 0, rows - 1)
+        self.viewbox.setLimits(xMin=None, xMax=None, minXRange=None, yMin=c_lo, yMax=c_hi)
+        self.viewbox.setYRange(c_lo, c_hi, padding=0)
+        self.freq_axis.picture = None
+        self.freq_axis.update()
+        if self.array_mode:
+            self.set_message("array mode: not for long files (no whole array is computed)")
+        elif self.message.toPlainText().startswith("array mode"):
+            self.set_message("")
+
+    def _view_moved(self, *_) -> None:
+        if self.long_spec is not None:
+            self._long_timer.start()
+
+    def _visible_columns(self):
+        """(step, first column, last column + 1) drawn for the visible time range."""
+        source = self.long_spec.source
+        (x0, x1), _ = self.viewbox.viewRange()
+        hop_s = source.hop_seconds
+        x0, x1 = max(0.0, x0), min(source.total * hop_s, x1)
+        width = max(50, int(self.viewbox.width()))
+        step = min(column_step(max(1.0, (x1 - x0) / hop_s), width), self.overview_step)
+        col_s = step * hop_s
+        columns = source.columns(step)
+        first = max(0, int(np.floor(x0 / col_s)) - 2)
+        last = min(columns, int(np.ceil(x1 / col_s)) + 3)
+        return step, first, max(first, last)
+
+    def _update_long(self) -> None:
+        """Asks for the tiles of the visible range (first) and of the overview (then)."""
+        spec = self.long_spec
+        if spec is None:
+            return
+        source = spec.source
+        step, first, last = self._visible_columns()
+        self.long_step = step
+        keys = [source.key(step, i) for i in range(first // TILE_COLUMNS,
+                                                   -(-last // TILE_COLUMNS))]
+        ov_count = source.tile_count(self.overview_step)
+        centre = (first + last) / 2 * step / (self.overview_step * TILE_COLUMNS)
+        order = sorted((i for i in range(ov_count) if i not in self._ov_tiles),
+                       key=lambda i: abs(i + 0.5 - centre))
+        keys += [source.key(self.overview_step, i) for i in order]
+        self.tiles.request(keys)
+        self._draw_long()
+
+    def _tile_arrived(self, key) -> None:
+        spec = self.long_spec
+        if spec is None or key.params != spec.params:
+            return
+        if key.step == self.overview_step and key.index not in self._ov_tiles:
+            tile = self.tiles.get(key)
+            a = key.index * TILE_COLUMNS
+            self._ov[:, a:a + tile.shape[1]] = tile
+            self._ov_tiles.add(key.index)
+            self._ov_dirty = True
+            if self.overview_complete():  # the last one: show it and the final stats now
+                self._draw_timer.stop()
+                self._draw_long()
+                return
+        if not self._draw_timer.isActive():
+            self._draw_timer.start()
+
+    def _refresh_overview_stats(self) -> None:
+        """Colour levels and the stats line from the overview columns computed so far."""
+        self._ov_dirty = False
+        spec = self.long_spec
+        cols = np.zeros(self._ov.shape[1], bool)
+        for i in self._ov_tiles:
+            cols[i * TILE_COLUMNS:(i + 1) * TILE_COLUMNS] = True
+        if not cols.any():
+            return
+        values = self._ov[:, cols]
+        finite = values[np.isfinite(values)]
+        if not finite.size:
+            return
+        vmin, vmax = float(finite.min()), float(finite.max())
+        if vmax <= vmin:
+            vmax = vmin + 1e-6
+        self._levels = (vmin, vmax)
+        self.colour_bar.set_range(vmin, vmax, spec.unit)
+        stats = SpectrogramStats((values.shape[0], values.shape[1]), vmin, vmax,
+                                 float(np.mean(finite, dtype=np.float64)))
+        spec.stats = stats
+        done = "complete" if self.overview_complete() else "so far"
+        self.stats_label.setText(
+            f"long file — stats of the computed overview ({done}: {stats.shape[1]} columns, "
+            f"one every {self.overview_step} hops): min {stats.min:.4f}  max {stats.max:.4f}  "
+            f"mean {stats.mean:.4f}  [{spec.ref_text}]")
+
+    def _draw_long(self) -> None:
+        """Composes the visible columns: finest tiles where cached, else the nearest overview
+        column, and draws them (on the GUI thread: a copy and a colour lookup, no FFT)."""
+        spec = self.long_spec
+        if spec is None:
+            return
+        if self._ov_dirty:
+            self._refresh_overview_stats()
+        source = spec.source
+        step, first, last = self._visible_columns()
+        frames = np.arange(first, last, dtype=np.int64) * step
+        if not len(frames):
+            self.image.clear()
+            return
+        ov_index = np.clip(np.rint(frames / self.overview_step).astype(np.int64), 0,
+                           self._ov.shape[1] - 1)
+        image = self._ov[:, ov_index]
+        if step != self.overview_step:
+            for index in range(first // TILE_COLUMNS, -(-last // TILE_COLUMNS)):
+                tile = self.tiles.cache.get(source.key(step, index))
+                if tile is None:
+                    continue
+                a = index * TILE_COLUMNS
+                lo, hi = max(a, first), min(a + tile.shape[1], last)
+                if hi > lo:
+                    image[:, lo - first:hi - first] = tile[:, lo - a:hi - a]
+        image[np.isnan(image)] = self._levels[0]
+        hop_s = source.hop_seconds
+        col_s = step * hop_s
+        self._long_frames, self._long_values, self._long_col_s = frames, image, col_s
+        spec.values, spec.times = image, frames * hop_s
+        if self.array_mode:
+            return
+        c_lo, c_hi = self._c_range
+        shown = np.maximum.reduceat(image, self._long_rows, axis=0)
+        self.image.setImage(shown, levels=self._levels, autoLevels=False)
+        self.image.setRect(frames[0] * hop_s - col_s / 2, c_lo, len(frames) * col_s, c_hi - c_lo)
+
+    def _long_value_at(self, x: float, y: float):
+        frames, values = self._long_frames, self._long_values
+        if not len(frames) or self._edges_c is None or self.array_mode:
+            return None
+        hop_s = self.long_spec.source.hop_seconds
+        col = int(np.floor((x - frames[0] * hop_s) / self._long_col_s + 0.5))
+        row = int(np.searchsorted(self._edges_c, y, side="right") - 1)
+        if y == self._edges_c[-1]:
+            row = values.shape[0] - 1
+        if not (0 <= row < values.shape[0] and 0 <= col < values.shape[1]):
+            return None
+        return (row, int(frames[col]), float(values[row, col]), float(frames[col] * hop_s),
+                float(self.long_spec.frequencies[row]))
