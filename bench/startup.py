@@ -28,16 +28,22 @@ sys.exit(app.exec())
 def start_xvfb() -> tuple[subprocess.Popen, str]:
     read, write = os.pipe()
     proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
-                             "-nolisten", "tcp"], pass_fds=(write,), stderr=subprocess.DEVNULL)
+                             "-nolisten", "tcp", "-noreset"], pass_fds=(write,), stderr=subprocess.DEVNULL)
     os.close(write)
     with os.fdopen(read) as f:
-        return proc, f":{f.readline().strip()}"
+        display = f":{f.readline().strip()}"
+    for _ in range(100):  # it has been seen to refuse clients just after reporting its number
+        if subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    return proc, display
 
 
 def time_to_window(cmd: list[str], name: str, env: dict) -> float:
     """Seconds from spawning `cmd` until a visible window whose name matches `name` is mapped."""
     t0 = time.perf_counter()
-    app = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tempfile.TemporaryFile()
+    app = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         while True:
             found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name], env=env,
@@ -45,7 +51,9 @@ def time_to_window(cmd: list[str], name: str, env: dict) -> float:
             if found:
                 return time.perf_counter() - t0
             if app.poll() is not None or time.perf_counter() - t0 > 60:
-                raise RuntimeError(f"{cmd[0]} exited or timed out before showing a window")
+                log.seek(0)
+                raise RuntimeError(f"{cmd[0]} exited ({app.poll()}) or timed out before showing a "
+                                   f"window:\n{log.read().decode(errors='replace')[-2000:]}")
             time.sleep(0.005)
     finally:
         app.terminate()

@@ -59,7 +59,7 @@ FORMATS = ("png", "npy")
 DEPTHS = (8, 16)
 PARAMS_FILE = "params.json"
 #: What the worker processes import before their first file (forkserver preloads these once).
-WORKER_MODULES = ("explorer.model.export", "scipy.fft", "scipy.signal", "threadpoolctl")
+WORKER_MODULES = ("explorer.model.export", "scipy.fft", "threadpoolctl")
 #: forkserver starts workers by forking a warm server (no re-import per worker); spawn elsewhere.
 #: A frozen (PyInstaller) app can only spawn: its executable re-enters through freeze_support().
 DEFAULT_START_METHOD = ("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()

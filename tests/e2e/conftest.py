@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-TOOLS = ("Xvfb", "xdotool", "import", "convert")
+TOOLS = ("Xvfb", "xdotool", "xdpyinfo", "import", "convert")
 WIDTH, HEIGHT = 1280, 800
 
 
@@ -27,15 +27,26 @@ def xserver():
     read, write = os.pipe()
     proc = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
-         "-nolisten", "tcp"], pass_fds=(write,), stdout=subprocess.DEVNULL,
+         "-nolisten", "tcp", "-noreset"], pass_fds=(write,), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     os.close(write)
     with os.fdopen(read) as f:
         number = f.readline().strip()
     assert number, "Xvfb did not report a display"
+    assert wait_for_display(f":{number}"), f"Xvfb :{number} does not accept connections"
     yield f":{number}"
     proc.terminate()
     proc.wait(10)
+
+
+def wait_for_display(display: str, timeout: float = 10.0) -> bool:
+    """True once the X server answers (it has been seen to refuse clients just after starting)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def x(display: str, *args: str, check: bool = False) -> subprocess.CompletedProcess:
