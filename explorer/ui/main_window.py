@@ -151,8 +151,14 @@ class MainWindow(QMainWindow):
         self.live_dock = self._dock("Live spectrogram", "live", self._live_page,
                                     Qt.DockWidgetArea.BottomDockWidgetArea)
         self._live_page.build_when_shown(self.live_dock)
+        self.live_dock.visibilityChanged.connect(self._size_live_dock)
         self.live_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+L"))
         self.live_dock.hide()  # opened from View > Live spectrogram (Ctrl+L)
+
+    def _size_live_dock(self, visible: bool) -> None:
+        """Opened at the bottom, the live view gets a readable height (about a third)."""
+        if visible and not self.live_dock.isFloating() and self.live_dock.height() < 260:
+            self.resizeDocks([self.live_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical)
 
     def _make_live_view(self) -> QWidget:
         from explorer.ui.live_view import LiveView

@@ -263,6 +263,7 @@ def test_the_window_docks_the_live_view_and_builds_it_on_demand(qtbot, make_wind
     toggle.trigger()
     qtbot.waitUntil(lambda: window._live_page.is_built, timeout=5000)
     assert window.live_view.player is window.player
+    qtbot.waitUntil(lambda: window.live_dock.height() >= 260, timeout=3000)  # readable, not squashed
     clip = from_array(np.zeros(800, np.float32), 8000, name="recorded")
     window.live_view.openInExplorer.emit(clip)
     qtbot.waitUntil(lambda: window.session.clip is not None, timeout=10000)
