@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from explorer.model.colormaps import lookup_table
-from tests.e2e.conftest import HEIGHT, WIDTH, quit_with_ctrl_q, screenshot, stop, x
+from tests.e2e.conftest import HEIGHT, WIDTH, quit_with_ctrl_q, screenshot, stop, wait_for_window, x
 
 pytestmark = pytest.mark.e2e
 
@@ -35,13 +35,8 @@ def test_installed_command_shows_spectrogram_and_quits(xserver, tmp_path, sample
     app = subprocess.Popen([str(command), str(samples_dir)], env=env, stdout=log,
                            stderr=subprocess.STDOUT)
     try:
-        window = ""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not window:
-            window = x(xserver, "xdotool", "search", "--name", "Audio Explorer").stdout.split()
-            window = window[0] if window else ""
-            time.sleep(0.3)
-        assert window, "no window named 'Audio Explorer' appeared"
+        window = wait_for_window(xserver, "^Audio Explorer", proc=app)  # visible: Qt also
+        assert window, "no window named 'Audio Explorer' appeared"   # names hidden helper windows
         title = x(xserver, "xdotool", "getwindowname", window).stdout.strip()
         assert title.startswith("Audio Explorer")
 
