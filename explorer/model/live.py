@@ -82,13 +82,9 @@ class LiveSpectrogram:
         frames_n = 1 + (self._count - self.n_fft) // self.hop
         frames = np.lib.stride_tricks.sliding_window_view(self._pending[:self._count], self.n_fft)
         frames = frames[::self.hop][:frames_n]
-        magnitude = np.abs(np.fft.rfft(frames * self.window, axis=1)).T  # bins x frames
-        values = magnitude / self._full_scale
-        if self.params.power == 2.0:
-            values = np.square(values)
-        if self.projection is not None:
-            values = self.projection @ values
-        db = self._to_db(values)
+        power = self.params.power
+        values = stft.frame_magnitudes(frames, self.window, power, self.projection)
+        db = self._to_db(values / self._full_scale**power)  # re a full-scale sine
         self._write_columns(db)
         self.spectrum[:] = db[:, -1]
         consumed = frames_n * self.hop

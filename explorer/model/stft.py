@@ -58,9 +58,10 @@ class ArraySource(SampleSource):
 
 
 class FileSource(SampleSource):
-    """Reads a file's mono mix block by block (as librosa.load mixes it), never the whole file."""
+    """Reads a file's mono mix (as librosa.load mixes it) or one channel block by block, never
+    the whole file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, channel: int | None = None) -> None:
         self.path = Path(path)
         try:
             self._file = sf.SoundFile(str(self.path))
@@ -69,6 +70,7 @@ class FileSource(SampleSource):
         self.frames = self._file.frames
         self.sample_rate = self._file.samplerate
         self.channels = self._file.channels
+        self.channel = channel if channel is not None and 0 <= channel < self.channels else None
 
     def read(self, start: int, stop: int) -> np.ndarray:
         out = np.zeros(stop - start, dtype=np.float32)
@@ -76,10 +78,13 @@ class FileSource(SampleSource):
         if b > a:
             self._file.seek(a)
             block = self._file.read(b - a, dtype="float32", always_2d=True)
-            if block.shape[1] == 1:
-                out[a - start:a - start + block.shape[0]] = block[:, 0]
+            if self.channel is not None:
+                y = block[:, self.channel]
+            elif block.shape[1] == 1:
+                y = block[:, 0]
             else:
-                out[a - start:a - start + block.shape[0]] = np.mean(block.T, axis=0)
+                y = np.mean(block.T, axis=0)
+            out[a - start:a - start + block.shape[0]] = y
         return out
 
     def close(self) -> None:
@@ -164,6 +169,21 @@ def mel_basis(sample_rate: int, n_fft: int, n_mels: int, fmin: float, fmax: floa
     return weights
 
 
+def frame_magnitudes(frames: np.ndarray, window: np.ndarray, power: float = 2.0,
+                     projection: np.ndarray | None = None) -> np.ndarray:
+    """|rfft(frame * window)|**power of (frames x n_fft) samples as bins x frames float32, projected
+    (e.g. by a mel basis) when given: librosa.stft's arithmetic, shared by every spectrogram path."""
+    import scipy.fft
+
+    spectrum = scipy.fft.rfft(frames * window, axis=1, workers=1).astype(np.complex64)
+    mag = np.abs(spectrum)
+    if power != 1.0:
+        mag = np.square(mag) if power == 2.0 else mag**power
+    if projection is None:
+        return mag.T
+    return (mag @ projection.T).T  # frames-major: 2.7x faster in BLAS than projection @ mag.T
+
+
 def linear_spectrogram(
     source: SampleSource, n_fft: int = 2048, hop_length: int = 512, win_length: int | None = None,
     window: str = "hann", center: bool = True, power: float = 2.0,
@@ -174,8 +194,6 @@ def linear_spectrogram(
     """|STFT|**power (bins x frames, float32), optionally projected (e.g. by a mel basis).
 
     Blocks run on `workers` threads (numpy and pocketfft release the GIL); reads are serialised."""
-    import scipy.fft
-
     workers = workers or os.cpu_count() or 1
     win = fft_window(window, n_fft, win_length)
     total = frame_count(source.frames, n_fft, hop_length, center)
@@ -194,14 +212,7 @@ def linear_spectrogram(
         with read_lock:
             samples = np.ascontiguousarray(source.read(start, start + (count - 1) * hop_length + n_fft))
         frames = np.lib.stride_tricks.sliding_window_view(samples, n_fft)[::hop_length][:count]
-        spectrum = scipy.fft.rfft(frames * win, axis=1, workers=1).astype(np.complex64)
-        mag = np.abs(spectrum)
-        if power != 1.0:
-            mag = np.square(mag) if power == 2.0 else mag**power
-        if proj is None:
-            out[:, first:first + count] = mag.T
-        else:
-            out[:, first:first + count] = (mag @ proj.T).T  # frames-major: 2.7x faster in BLAS
+        out[:, first:first + count] = frame_magnitudes(frames, win, power, proj)
         return count
 
     firsts = range(0, total, block_frames)
@@ -228,8 +239,12 @@ def _collect(counts, total: int, progress: Progress | None,
             raise InterruptedError("spectrogram cancelled")
 
 
-def to_db_inplace(values: np.ndarray, power: float, ref, top_db: float | None) -> np.ndarray:
-    """librosa's amplitude_to_db (power 1) / power_to_db (power 2), overwriting `values`."""
+def to_db_inplace(values: np.ndarray, power: float, ref, top_db: float | None,
+                  top_from: float | None = None) -> np.ndarray:
+    """librosa's amplitude_to_db (power 1) / power_to_db (power 2), overwriting `values`.
+
+    `top_db` counts down from the array's max, or from `top_from` dB when given (tiles of a long
+    file, whose max is not known)."""
     amin = 1e-10
     if power == 1.0:  # amplitude_to_db squares the magnitudes and uses amin**2 on the power
         np.square(values, out=values)
@@ -241,5 +256,5 @@ def to_db_inplace(values: np.ndarray, power: float, ref, top_db: float | None) -
     values *= 10.0
     values -= 10.0 * np.log10(np.maximum(amin, ref_value))
     if top_db is not None:
-        np.maximum(values, values.max() - top_db, out=values)
+        np.maximum(values, (values.max() if top_from is None else top_from) - top_db, out=values)
     return values

@@ -125,29 +125,13 @@ class TileSource:
         return range(first, last + 1)
 
     # ---- reading ---------------------------------------------------------------------------
-    def _handle(self) -> sf.SoundFile:
-        handle = getattr(self._local, "handle", None)
-        if handle is None:
-            handle = sf.SoundFile(str(self.path))
-            self._local.handle = handle
-        return handle
-
     def read(self, start: int, stop: int) -> np.ndarray:
-        """Mono mix (or the chosen channel) of [start, stop); outside the file reads as zeros."""
-        out = np.zeros(stop - start, dtype=np.float32)
-        a, b = max(start, 0), min(stop, self.frames)
-        if b > a:
-            f = self._handle()
-            f.seek(a)
-            block = f.read(b - a, dtype="float32", always_2d=True)
-            if self.channel is not None:
-                y = block[:, self.channel]
-            elif block.shape[1] == 1:
-                y = block[:, 0]
-            else:
-                y = np.mean(block.T, axis=0)
-            out[a - start:a - start + len(y)] = y
-        return out
+        """Mono mix (or the chosen channel) of [start, stop); outside the file reads as zeros.
+        Each thread reads through its own FileSource (its own file handle)."""
+        source = getattr(self._local, "source", None)
+        if source is None:
+            source = self._local.source = stft.FileSource(self.path, self.channel)
+        return source.read(start, stop)
 
     def _frame_samples(self, frames: np.ndarray, step: int) -> np.ndarray:
         """(len(frames), n_fft) float32 samples of the given STFT frames."""
@@ -168,37 +152,20 @@ class TileSource:
     def linear_columns(self, frames: np.ndarray, step: int = 1) -> np.ndarray:
         """|STFT|**power (projected for mel) at the given frame indices: rows x len(frames),
         computed with the same operations as `stft.linear_spectrogram`."""
-        import scipy.fft
-
         if len(frames) == 0:
             return np.zeros((self.rows, 0), np.float32)
         samples = np.ascontiguousarray(self._frame_samples(np.asarray(frames), step))
-        spectrum = scipy.fft.rfft(samples * self.window, axis=1, workers=1).astype(np.complex64)
-        mag = np.abs(spectrum)
-        if self.params.power != 1.0:
-            mag = np.square(mag)
-        if self.projection is None:
-            return np.ascontiguousarray(mag.T)
-        out = np.empty((self.rows, len(frames)), np.float32)
-        out[:] = self.projection @ mag.T
-        return out
+        return np.ascontiguousarray(
+            stft.frame_magnitudes(samples, self.window, self.params.power, self.projection))
 
     def to_display(self, linear: np.ndarray) -> np.ndarray:
         """dB with the fixed reference (in place), or the linear values when params.db is off."""
         p = self.params
         if not p.db:
             return linear
-        amin = 1e-10
-        if p.power == 1.0:
-            np.square(linear, out=linear)
-            amin = 1e-5 ** 2
-        np.maximum(linear, amin, out=linear)
-        np.log10(linear, out=linear)
-        linear *= 10.0
-        linear -= 10.0 * np.log10(max(amin, self.ref))
-        if p.top_db is not None:
-            np.maximum(linear, -float(p.top_db), out=linear)
-        return linear
+        # self.ref is already in the squared domain the dB conversion works in; top_db counts
+        # down from that fixed 0 dB, since the file's max is unknown
+        return stft.to_db_inplace(linear, p.power, lambda _values: self.ref, p.top_db, top_from=0.0)
 
     def tile(self, step: int, index: int) -> np.ndarray:
         """One tile: rows x (<= TILE_COLUMNS) display values (dB with the fixed ref, or linear)."""
