@@ -379,6 +379,15 @@ class _ProgressLine:
             self.shown = False
 
 
+def _export_start_method() -> str | None:
+    """Fork where this process runs one thread (the command itself); else the export default."""
+    import threading
+
+    from explorer.model import export as ex
+
+    return ex.SINGLE_THREAD_START_METHOD if threading.active_count() == 1 else None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from explorer.model import export as ex
     from explorer.model.stft import fft_window
@@ -433,7 +442,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     try:
         summary = ex.run_export(tasks, settings, jobs=args.jobs, progress=progress,
-                                scheduler=scheduler)
+                                scheduler=scheduler, start_method=_export_start_method())
     except KeyboardInterrupt:
         bar.close()
         written = last["p"].written if "p" in last else 0

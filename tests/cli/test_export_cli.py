@@ -135,6 +135,10 @@ def many(tmp_path, speech_path):
 
 def _descendants(pid: int) -> int:
     """How many processes descend from pid (Linux /proc; psutil is not a test dependency)."""
+    return len(_descendant_pids(pid))
+
+
+def _descendant_pids(pid: int) -> set[int]:
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -142,10 +146,10 @@ def _descendants(pid: int) -> int:
         except OSError:
             continue
         parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = 0, {pid}
+    found, frontier = set(), {pid}
     while frontier:
         frontier = {child for child, parent in parents.items() if parent in frontier}
-        found += len(frontier)
+        found |= frontier
     return found
 
 
@@ -154,7 +158,7 @@ def _wait_for_workers(proc: subprocess.Popen, count: int, timeout: float = 30) -
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if _descendants(proc.pid) >= count + 2:  # + multiprocessing's forkserver and resource tracker
+        if _descendants(proc.pid) >= count:  # forked workers (a forkserver would add two more)
             return
         if proc.poll() is not None:
             pytest.fail("export ended before its worker processes started")
@@ -188,8 +192,13 @@ def test_sigkill_leaves_nothing_a_rerun_would_trust(tmp_path, many):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_for_workers(proc, 2)
     _wait_for_outputs(out, 20, proc)
+    workers = _descendant_pids(proc.pid)
     proc.kill()
     proc.wait(timeout=30)
+    deadline = time.monotonic() + 15  # orphans finish the file they are on, then exit
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "orphaned workers"
     for path in out.glob("*.png"):  # every file under a final name is a complete picture
         assert images.read_png(path).shape[:2] == (128, 313)
     rerun = run(many, "-o", out)
