@@ -190,6 +190,26 @@ def trim(samples: np.ndarray, rate: int, threshold_db: float = -40.0) -> np.ndar
     return np.asarray(samples)[int(round(a * rate)):int(round(b * rate))]
 
 
+def level_frames(samples: np.ndarray, rate: int, frame: float = 0.01) -> np.ndarray:
+    """RMS of consecutive frames of `frame` seconds (a dropout shows as a low one)."""
+    x = np.asarray(samples, dtype=np.float64).ravel()
+    n = max(int(round(frame * rate)), 1)
+    frames = x[: x.size // n * n].reshape(-1, n)
+    return np.sqrt(np.mean(frames**2, axis=1))
+
+
+def phase_steps(samples: np.ndarray, rate: int, freq: float, periods: int = 11) -> np.ndarray:
+    """Phase change (radians) of a steady tone from one frame of whole periods to the next:
+    about 0 when it is sample-continuous; a gap, a dropped or a repeated sample is a step (one
+    sample of a 440 Hz tone at 16 kHz: 0.17 rad)."""
+    x = np.asarray(samples, dtype=np.float64).ravel()
+    n = max(int(round(periods * rate / freq)), 4)
+    k = x.size // n
+    t = np.arange(k * n) / rate
+    z = (x[: k * n] * np.exp(-2j * np.pi * freq * t)).reshape(k, n).sum(axis=1)
+    return np.abs(np.diff(np.unwrap(np.angle(z))))
+
+
 def time_at_frequencies(samples: np.ndarray, rate: int, freqs: list[float],
                         frame: float = 0.01, threshold_db: float = -30.0) -> dict[float, float]:
     """Seconds during which each candidate frequency dominates (frames below threshold_db

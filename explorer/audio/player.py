@@ -1,7 +1,10 @@
 """Playback through one PortAudio output stream: play, pause, seek, loop, rate, volume, device.
 
-The audio callback only copies from a buffer prepared before the stream starts; all decisions
-(device, stream rate, channel layout, software rate conversion) are made in `play()`.
+The audio callback only copies from buffers prepared before they are needed; all decisions
+(device, stream rate, channel layout, software rate conversion) are made in `play()` and
+`queue_next()`. A program is a chain of buffers: `queue_next` links another buffer after the
+last one, and the callback moves on to it by one reference swap, so chained buffers play
+sample-continuously on the same stream (how long files play window after window).
 """
 
 from __future__ import annotations
@@ -18,15 +21,33 @@ from typing import Any
 import numpy as np
 
 from explorer.audio import devices
+from explorer.audio.conversion import Converter, layout
 from explorer.audio.devices import AudioUnavailable, DeviceInfo
 from explorer.audio.ringbuffer import RingBuffer
 
 log = logging.getLogger(__name__)
 
-RESAMPLE_TYPE = "soxr_hq"
 MAX_RATE = 16.0  # beyond this no device rate or resampler makes sense
 DRAIN_MARGIN = 0.05  # seconds of silence after the last sample's DAC time before stopping
 MAX_DRAIN = 2.0  # never pad more than this, whatever the timing info claims
+
+
+@dataclass(eq=False)
+class _Segment:
+    """One buffer of a program's chain; never changed once linked, except `next` (set once)."""
+
+    buffer: np.ndarray  # float32, frames x (1 or stream channels), at stream_rate
+    start: int  # program buffer frame of buffer[0]: a program numbers its buffers end to end
+    src_start: int  # source frame of source[0]
+    source: np.ndarray  # what the buffer was made from (a restart remakes it at the new rate)
+    last: bool  # nothing was meant to follow (a software resampler was flushed)
+    end: int = 0  # buffer frames
+    src_stop: int = 0  # source frame just after the last one
+    next: _Segment | None = None
+
+    def __post_init__(self) -> None:
+        self.end = self.buffer.shape[0]
+        self.src_stop = self.src_start + self.source.shape[0]
 
 
 @dataclass(eq=False)
@@ -34,44 +55,65 @@ class _Program:
     """What one stream plays and where it is; shared between the control and audio threads.
 
     The control thread replaces requests (seek, loop, pause) by single attribute assignments;
-    only the audio callback moves `pos`. A new stream gets a new program, so a late callback of
-    an old stream cannot disturb the new one.
+    only the audio callback moves `seg` and `pos`. A new stream gets a new program, so a late
+    callback of an old stream cannot disturb the new one.
     """
 
-    buffer: np.ndarray  # float32, frames x (1 or stream channels), at stream_rate
+    seg: _Segment  # the buffer being played; the callback swaps in seg.next at its end
     step: float  # source frames per buffer frame
     stream_rate: int
     channels: int
-    src_end: int  # playback stops here (source frames)
-    end: int  # the same in buffer frames
-    pos: int = 0  # next buffer frame to send
-    loop: tuple[int, int] | None = None  # buffer frames [a, b)
+    origin: int  # source frame of program buffer frame 0
+    converter: Converter | None = None  # software rate conversion (None: the stream's rate)
+    pos: int = 0  # next frame of seg.buffer to send
+    loop: tuple[_Segment, int, int] | None = None  # frames [a, b) of one segment's buffer
     paused: bool = False
-    seek_req: tuple[int] | None = None  # (source frame,), a fresh tuple per request
-    seek_seen: tuple[int] | None = None
+    # (source frame, segment, buffer frame), a fresh tuple per request
+    seek_req: tuple[int, _Segment, int] | None = None
+    seek_seen: tuple[int, _Segment, int] | None = None
     ending: bool = False  # every real sample has been sent; padding silence until heard
     stop_at: float = 0.0  # stream time at which the padding may stop
     latency: float = 0.0
     contig: int = 0  # buffer frames sent since the last jump (start, seek, loop wrap, pause)
-    # (pos, contig, DAC time of the end of the last real block, stream time, monotonic time),
-    # replaced as one tuple by the callback so that readers see a consistent set.
-    mark: tuple[int, int, float, float, float] = (0, 0, 0.0, 0.0, 0.0)
+    # (segment, pos, contig, DAC time of the end of the last real block, stream time, monotonic
+    # time), replaced as one tuple by the callback so that readers see a consistent set.
+    mark: tuple[_Segment, int, int, float, float, float] | None = None
     scratch: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     generation: int = 0
 
     def source_position(self) -> int:
         """The source frame being heard now: the frame sent last minus what still waits in the
-        device's queue (never before the last jump), or a pending seek target."""
+        device's queue (never before the last jump; across a chain switch the queue may still
+        hold the previous buffer's end), or a pending seek target."""
         req = self.seek_req
         if req is not self.seek_seen and req is not None:
             return req[0]
-        pos, contig, dac_end, stream_time, mono = self.mark
+        seg, pos, contig, dac_end, stream_time, mono = self.mark or (self.seg, self.pos, 0, 0, 0, 0)
         ahead = dac_end - (stream_time + (_monotonic() - mono))
         back = min(int(ahead * self.stream_rate), contig) if ahead > 0 else 0
-        return min(int((pos - back) * self.step), self.src_end)
+        return min(self.origin + int((seg.start + pos - back) * self.step), seg.src_stop)
 
-    def to_buffer(self, frame: int) -> int:
-        return min(max(int(round(frame / self.step)), 0), self.end)
+    def locate(self, frame: int) -> tuple[_Segment, int] | None:
+        """(segment, buffer frame) of a source frame in the buffer playing or one chained after
+        it; None when it is not held (already played, or beyond a chain still being fed)."""
+        g = int(round((frame - self.origin) / self.step))
+        seg = self.seg
+        if g < seg.start:
+            return None
+        while True:
+            if g < seg.start + seg.end or (g == seg.start + seg.end and seg.next is None):
+                return seg, g - seg.start
+            if seg.next is None:  # rounding past a flushed end: clamp; past a fed one: not held
+                return (seg, seg.end) if seg.last else None
+            seg = seg.next
+
+    def chain(self) -> list[_Segment]:
+        """The buffer playing and those chained after it."""
+        out, seg = [], self.seg
+        while seg is not None:
+            out.append(seg)
+            seg = seg.next
+        return out
 
 
 class Player:
@@ -90,9 +132,10 @@ class Player:
         self._rate = 1.0
         self._volume = 1.0
         self._loop_src: tuple[int, int] | None = None
-        self._src: np.ndarray = np.zeros((0, 1), np.float32)
-        self._src_end = 0
+        self._frames = 0  # source frames given (play, then queue_next); no array is kept
+        self._src_end = 0  # where playback stops (source frames; grows with queue_next)
         self._idle_pos = 0
+        self.play_id = 0  # counts play() calls: queue_next(play_id=...) chains onto that one only
         self._state = "stopped"
         self._prog: _Program | None = None
         self._stream: Any = None
@@ -134,19 +177,15 @@ class Player:
 
     @property
     def duration_seconds(self) -> float:
-        return self._src.shape[0] / self.sample_rate if self.sample_rate else 0.0
+        return self._frames / self.sample_rate if self.sample_rate else 0.0
 
     # ----- control (GUI or CLI thread) -----
     def play(self, samples: np.ndarray, sample_rate: int, rate: float = 1.0, start: int = 0,
-             end: int | None = None, loop: bool = False) -> None:
+             end: int | None = None, loop: bool = False, more: bool = False) -> None:
         """Play samples[start:end] at sample_rate*rate (rate 2: twice as fast, an octave up).
-        float32 input is not copied, so leave it unchanged while it plays."""
-        src = np.asarray(samples)
-        if src.ndim == 1:
-            src = src.reshape(-1, 1)
-        if src.ndim != 2 or src.shape[1] == 0:
-            raise ValueError(f"samples must be 1-D or frames x channels, got shape {src.shape}")
-        src = np.ascontiguousarray(src, dtype=np.float32)
+        more=True: `queue_next` will chain what follows (a software resampler keeps its tail for
+        it). float32 input is not copied, so leave it unchanged while it plays."""
+        src = _as_frames(samples)
         if sample_rate <= 0:
             raise ValueError(f"sample rate must be positive, got {sample_rate}")
         _check_rate(rate)
@@ -155,7 +194,8 @@ class Player:
         start = max(0, min(int(start), end))
         with self._lock:
             self._close_stream()
-            self._src, self._src_end = src, end
+            self.play_id += 1
+            self._frames, self._src_end = frames, end
             self.sample_rate = int(sample_rate)
             self._rate = float(rate)
             self._loop_src = (start, end) if loop and end > start else None
@@ -163,12 +203,46 @@ class Player:
             self._done.clear()
             try:
                 if end > start:
-                    self._open(start, paused=False)
+                    self._open(start, [(src[:end], 0, not more)], paused=False)
                     return
             except BaseException:
                 self._done.set()
                 raise
             self._done.set()  # nothing to play
+
+    def queue_next(self, samples: np.ndarray, last: bool = True,
+                   play_id: int | None = None) -> bool:
+        """Chain samples after the end of what is queued (their source frames continue from
+        there), so that the stream plays on into them without a gap. last=False: more follows
+        (a software resampler keeps its tail). False if playback already ended or stopped, or
+        if play_id is given and another play() started since."""
+        src = _as_frames(samples)
+        with self._lock:
+            prog = self._prog
+            if prog is None or self._state == "stopped" or prog.ending:
+                return False
+            if play_id is not None and play_id != self.play_id:
+                return False
+            if src.shape[1] != prog.seg.source.shape[1]:
+                raise ValueError(f"queued samples have {src.shape[1]} channels, the playing "
+                                 f"ones {prog.seg.source.shape[1]}")
+            _release_played(prog)
+            tail = prog.chain()[-1]
+            tail.next = self._segment(prog, src, tail.src_stop, tail.start + tail.end, last)
+            self._src_end = tail.next.src_stop
+            self._frames = max(self._frames, self._src_end)
+            return True
+
+    @property
+    def queued(self) -> int:
+        """Source frames chained after the buffer playing now (0: time to queue the next one);
+        asking also lets go of buffers that have been played."""
+        with self._lock:
+            prog = self._prog
+            if prog is None or self._state == "stopped":
+                return 0
+            _release_played(prog)
+            return sum(seg.source.shape[0] for seg in prog.chain()[1:])
 
     def pause(self) -> None:
         """Hold the position; the stream keeps running and sends silence."""
@@ -192,18 +266,24 @@ class Player:
 
     close = stop
 
-    def seek(self, frame: int) -> None:
-        """Continue from a source frame (clamped to [0, end]); works playing or paused."""
+    def seek(self, frame: int) -> bool:
+        """Continue from a source frame (clamped to [0, end]); works playing or paused. False
+        (nothing done) for a frame of a chain that is no longer or not yet held."""
         with self._lock:
             frame = max(0, min(int(frame), self._src_end))
             prog = self._prog
             if prog is not None and self._state != "stopped":
-                prog.seek_req = (frame,)
+                found = prog.locate(frame)
+                if found is None:
+                    return False
+                prog.seek_req = (frame, *found)
             else:
                 self._idle_pos = frame
+            return True
 
     def set_loop(self, region: tuple[int, int] | None) -> None:
-        """Loop [a, b) in source frames: on reaching b, continue at a (None: play on to the end)."""
+        """Loop [a, b) in source frames: on reaching b, continue at a (None: play on to the end).
+        The loop applies within the buffer playing now."""
         with self._lock:
             if region is not None:
                 a, b = (max(0, min(int(x), self._src_end)) for x in region)
@@ -239,15 +319,18 @@ class Player:
 
     # ----- internals -----
     def _restart(self) -> None:
-        """Reopen the stream (new rate or device) at the current position, keeping pause."""
+        """Reopen the stream (new rate or device) at the current position, keeping pause and
+        the chain (its buffers are made again from their sources)."""
         if self._state == "stopped" or self._prog is None:
             return
         paused = self._state == "paused"
-        pos = self.position  # what is heard: the aborted stream drops its queued audio
+        chain = self._prog.chain()
+        # what is heard (the aborted stream drops its queued audio), within what is still held
+        pos = max(self.position, chain[0].src_start)
         self._close_stream()
         self._done.clear()
         try:
-            self._open(pos, paused=paused)
+            self._open(pos, [(s.source, s.src_start, s.last) for s in chain], paused=paused)
         except BaseException:
             self._idle_pos = pos
             self._done.set()
@@ -266,10 +349,11 @@ class Player:
             except Exception as exc:  # a vanished device must not make stop() fail
                 log.warning("closing the output stream failed: %s", exc)
 
-    def _open(self, start: int, paused: bool) -> None:
+    def _open(self, start: int, sources: list[tuple[np.ndarray, int, bool]], paused: bool) -> None:
+        """A stream playing the chain `sources` ((samples, first source frame, last) each, end to
+        end) from source frame `start`."""
         sd = devices.sounddevice_module()
         dev = devices.resolve_output_device(self.device)
-        src = self._src
         channels = min(2, dev.max_output_channels)
         wanted = int(round(self.sample_rate * self._rate))
         stream_rate = wanted
@@ -279,19 +363,25 @@ class Player:
                 raise AudioUnavailable(
                     f"no sound device available: {dev.name} accepts neither {wanted} Hz "
                     f"nor its default {stream_rate} Hz")
-        buffer = _layout(src[:self._src_end], channels)
-        step = 1.0
+        step, converter = 1.0, None
         if stream_rate != wanted:
             effective = self.sample_rate * self._rate
-            buffer = _resample(buffer, effective, stream_rate)
             step = effective / stream_rate
+            width = 1 if sources[0][0].shape[1] == 1 else channels
+            converter = Converter(effective, stream_rate, width)
         self._generation += 1
-        prog = _Program(buffer=buffer, step=step, stream_rate=stream_rate, channels=channels,
-                        src_end=self._src_end, end=buffer.shape[0], paused=paused,
+        first, src_start, last = sources[0]
+        prog = _Program(seg=None, step=step, stream_rate=stream_rate,  # type: ignore[arg-type]
+                        channels=channels, origin=src_start, converter=converter, paused=paused,
                         scratch=np.zeros(max(self.blocksize, 4096), np.float32),
                         generation=self._generation)
-        prog.pos = prog.to_buffer(start)
-        prog.mark = (prog.pos, 0, 0.0, 0.0, 0.0)
+        prog.seg = tail = self._segment(prog, first, src_start, 0, last)
+        for src, src_start, last in sources[1:]:
+            tail.next = self._segment(prog, src, src_start, tail.start + tail.end, last)
+            tail = tail.next
+        found = prog.locate(max(start, prog.origin))
+        prog.seg, prog.pos = found if found is not None else (tail, tail.end)
+        prog.mark = (prog.seg, prog.pos, 0, 0.0, 0.0, 0.0)
         prog.loop = self._loop_in(prog)
         try:
             stream = sd.OutputStream(
@@ -316,11 +406,23 @@ class Player:
             raise AudioUnavailable(
                 f"no sound device available: cannot start {dev.name!r}: {exc}") from exc
 
-    def _loop_in(self, prog: _Program) -> tuple[int, int] | None:
+    @staticmethod
+    def _segment(prog: _Program, src: np.ndarray, src_start: int, start: int,
+                 last: bool) -> _Segment:
+        """A buffer for the program's stream: channel layout, then software rate conversion."""
+        buffer = layout(src, prog.channels)
+        if prog.converter is not None:
+            buffer = prog.converter(buffer, last)
+        return _Segment(buffer=buffer, start=start, src_start=src_start, source=src, last=last)
+
+    def _loop_in(self, prog: _Program) -> tuple[_Segment, int, int] | None:
+        """The loop region in frames of the buffer playing now (None if it is not in there)."""
         if self._loop_src is None:
             return None
-        a, b = prog.to_buffer(self._loop_src[0]), prog.to_buffer(self._loop_src[1])
-        return (a, b) if b > a else None
+        seg = prog.seg
+        a, b = (min(max(int(round((x - prog.origin) / prog.step)) - seg.start, 0), seg.end)
+                for x in self._loop_src)
+        return (seg, a, b) if b > a else None
 
     def _callback(self, prog: _Program, callback_stop: type[Exception], outdata: np.ndarray,
                   frames: int, time: Any, status: Any) -> None:
@@ -332,18 +434,18 @@ class Player:
         if req is not prog.seek_seen:
             prog.seek_seen = req
             if req is not None and not prog.ending:
-                prog.pos = prog.to_buffer(req[0])
+                prog.seg, prog.pos = req[1], req[2]
                 prog.contig = 0
-                prog.mark = (prog.pos, 0, 0.0, now, _monotonic())
+                prog.mark = (prog.seg, prog.pos, 0, 0.0, now, _monotonic())
         done = 0
         if prog.paused:
             prog.contig = 0  # the queue now holds silence; resuming starts a new run
         elif not prog.ending:
-            buf, pos, vol, loop, end = prog.buffer, prog.pos, self._volume, prog.loop, prog.end
-            contig = prog.contig
+            seg, pos, vol, loop, contig = prog.seg, prog.pos, self._volume, prog.loop, prog.contig
+            buf, end = seg.buffer, seg.end
             while done < frames:
-                looping = loop is not None and pos < loop[1]
-                limit = loop[1] if looping else end  # type: ignore[index]
+                looping = loop is not None and loop[0] is seg and pos < loop[2]
+                limit = loop[2] if looping else end  # type: ignore[index]
                 n = min(frames - done, limit - pos)
                 if n > 0:
                     np.multiply(buf[pos:pos + n], vol, out=outdata[done:done + n])
@@ -351,19 +453,23 @@ class Player:
                     done += n
                     contig += n
                 if pos >= limit:
-                    if not looping:
+                    if looping:
+                        pos = loop[1]  # type: ignore[index]
+                        contig = 0
+                    elif seg.next is not None:  # the chained buffer: same stream, no gap
+                        seg = seg.next
+                        buf, end, pos = seg.buffer, seg.end, 0
+                    else:
                         break
-                    pos = loop[0]  # type: ignore[index]
-                    contig = 0
-            prog.pos, prog.contig = pos, contig
+            prog.seg, prog.pos, prog.contig = seg, pos, contig
             if done:
                 dac = time.outputBufferDacTime or now + prog.latency
-                prog.mark = (pos, contig, dac + done / prog.stream_rate, now, _monotonic())
+                prog.mark = (seg, pos, contig, dac + done / prog.stream_rate, now, _monotonic())
             if done < frames:
                 # PortAudio 19.6's ALSA backend does not drain on CallbackStop (the tail would be
                 # cut), so send silence until the last real sample has reached the DAC.
                 prog.ending = True
-                drain = prog.mark[2] - now + DRAIN_MARGIN  # last real frame's DAC end
+                drain = prog.mark[3] - now + DRAIN_MARGIN  # last real frame's DAC end
                 prog.stop_at = now + max(min(drain, MAX_DRAIN), 0.0)
         if done < frames:
             outdata[done:].fill(0)
@@ -389,7 +495,7 @@ class Player:
         try:
             if prog.generation != self._generation or not prog.ending:
                 return  # stopped or replaced by the control thread, which set the state itself
-            self._idle_pos = self._src_end
+            self._idle_pos = prog.seg.src_stop  # where the chain really ended
             self._state = "stopped"
             self._done.set()
             callback = self.on_finished
@@ -401,11 +507,31 @@ class Player:
                              name="player-finished").start()
 
 
+def _release_played(prog: _Program) -> None:
+    """Drop the program's references to played buffers (a handled seek, a loop left behind):
+    one would keep every buffer chained after it alive. Call with the player's lock held."""
+    if prog.seek_req is prog.seek_seen:  # seeks are requested under the same lock
+        prog.seek_req = prog.seek_seen = None
+    loop = prog.loop
+    if loop is not None and loop[0] is not prog.seg:
+        prog.loop = None
+
+
 def _notify(callback: Callable[[], None]) -> None:
     try:
         callback()
     except Exception:
         log.exception("Player.on_finished failed")
+
+
+def _as_frames(samples: np.ndarray) -> np.ndarray:
+    """Samples as contiguous float32 frames x channels (float32 input is not copied)."""
+    src = np.asarray(samples)
+    if src.ndim == 1:
+        src = src.reshape(-1, 1)
+    if src.ndim != 2 or src.shape[1] == 0:
+        raise ValueError(f"samples must be 1-D or frames x channels, got shape {src.shape}")
+    return np.ascontiguousarray(src, dtype=np.float32)
 
 
 def _check_rate(rate: float) -> None:
@@ -423,27 +549,3 @@ def _accepts(sd: Any, dev: DeviceInfo, channels: int, rate: int) -> bool:
     except (sd.PortAudioError, ValueError):
         return False
     return True
-
-
-def _layout(src: np.ndarray, channels: int) -> np.ndarray:
-    """Source channels as the stream needs them: mono stays 1 column (the callback broadcasts
-    it to every channel), more channels than the device has are mixed (1) or cut to the first 2."""
-    have = src.shape[1]
-    if have == 1 or have == channels:
-        return src
-    if channels == 1:
-        return np.ascontiguousarray(src.mean(axis=1, keepdims=True, dtype=np.float32))
-    if have > channels:
-        return np.ascontiguousarray(src[:, :channels])
-    return np.ascontiguousarray(np.repeat(src[:, :1], channels, axis=1))
-
-
-def _resample(buffer: np.ndarray, from_rate: float, to_rate: int) -> np.ndarray:
-    """Software rate conversion for devices that refuse the wanted rate (librosa's soxr_hq)."""
-    import librosa
-
-    if buffer.shape[0] == 0:
-        return buffer
-    out = librosa.resample(buffer, orig_sr=float(from_rate), target_sr=float(to_rate),
-                           res_type=RESAMPLE_TYPE, axis=0)
-    return np.ascontiguousarray(out, dtype=np.float32)

@@ -1,20 +1,30 @@
 """Playback of long files without loading them: the Player gets a window of the file at a time.
 
 `WindowedPlayer` stands between `transport.Playback` and the real `Player` while a long file is
-shown. Playback asks it to play from an absolute frame; it reads the next WINDOW_SECONDS from the
-file and plays those, and when the Player has played them (Playback polls `state` at display
-rate) it reads and plays the next window. Positions, seeks and loops are translated between file
-frames and window frames. Memory stays one window (30 s: 5 MB of float32 at 44.1 kHz mono),
-whatever the file's length. The cost: a short gap (the stream reopens) at each window boundary.
-A loop region is played as one window when it is at most MAX_LOOP_SECONDS long.
+shown. Playback asks it to play from an absolute frame; it reads WINDOW_SECONDS from the file
+and plays those. A feeder thread reads the following window while the current one plays and
+chains it onto the playing stream (`Player.queue_next`), so window boundaries are
+sample-continuous: no reopened stream, no gap (the software resampler, when the device refuses
+the rate, is a stream too, so windows join cleanly there as well). The next window is read as
+soon as the player switches to the one queued before, a whole window ahead of need, so memory
+stays two windows (30 s: 5 MB of float32 at 44.1 kHz mono each), whatever the file's length.
+Positions and seeks are translated between file frames and the player's frames. A loop region
+is played as one window when it is at most MAX_LOOP_SECONDS long; a seek outside the held
+windows, a new loop region, or a feeder too late (the chain ran out) restart from the file.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 30.0
 MAX_LOOP_SECONDS = 300.0
+FEED_PERIOD = 0.05  # seconds between the feeder's looks at the player (at most)
 
 
 class PlaybackClip:
@@ -31,40 +41,81 @@ class PlaybackClip:
 
 
 class WindowedPlayer:
-    """The Player interface Playback uses, playing a long file window by window."""
+    """The Player interface Playback uses, playing a long file window by window, gaplessly."""
 
     def __init__(self, player, clip, window_seconds: float = WINDOW_SECONDS) -> None:
         self.player = player
         self.clip = clip
         self.window = max(1, int(window_seconds * clip.sample_rate))
-        self.offset = 0  # file frame of the window's first frame
-        self.length = 0  # frames in the window
+        self.origin = 0  # file frame of the player's source frame 0
+        self.queued_to = 0  # file frame where the samples handed to the player end
         self.end = clip.frames  # where playback stops (file frames)
         self.loop: tuple[int, int] | None = None  # file frames
-        self._running = False  # between play() and stop()/the end
         self.windows_read = 0
+        self._running = False  # between play() and stop()/the end
+        self._idle = 0  # the position while not running (file frames)
+        self._epoch = 0  # bumped by every restart from the file: stale reads are dropped
+        self._play_id: int | None = None  # the player's play() that the feeder chains onto
+        self._wake = threading.Event()  # set to end the current feeder
+        self._lock = threading.Lock()  # the feeder's queueing vs. restarts and stop
 
-    def __getattr__(self, name):  # rate, volume, device, on_finished, ...
+    def __getattr__(self, name):  # rate, volume, device, on_finished, tap, ...
         return getattr(self.player, name)
 
     # ---- windows -----------------------------------------------------------------------------
-    def _play_window(self, start: int, rate: float, paused: bool = False) -> None:
-        start = max(0, min(int(start), self.end))
-        if self.loop is not None:
-            a, b = self.loop
-            data, self.offset = self.clip.read(a, b), a
-            self.length = data.shape[0]
-            self.player.play(data, self.clip.sample_rate, rate=rate,
-                             start=max(0, min(start - a, self.length)), loop=True)
-        else:
-            stop = min(self.end, start + self.window)
-            data, self.offset = self.clip.read(start, stop), start
-            self.length = data.shape[0]
-            self.player.play(data, self.clip.sample_rate, rate=rate, start=0)
-        self.windows_read += 1
-        self._running = True
-        if paused:
-            self.player.pause()
+    def _start(self, frame: int, rate: float, paused: bool = False) -> None:
+        """Play from a file frame: read its window, (re)start the player, feed what follows."""
+        frame = max(0, min(int(frame), self.end))
+        sr = self.clip.sample_rate
+        with self._lock:
+            self._epoch += 1
+            self._wake.set()
+            self._running, self._idle = False, frame  # until the player plays (it may refuse)
+            if self.loop is not None:
+                a, b = self.loop
+                data, origin = self.clip.read(a, b), a
+                start = max(0, min(frame - a, data.shape[0]))
+                self.player.play(data, sr, rate=rate, start=start, loop=True)
+                if start:
+                    self.player.set_loop((0, data.shape[0]))  # the whole region, not from start
+            else:
+                stop = min(self.end, frame + self.window)
+                data, origin = self.clip.read(frame, stop), frame
+                self.player.play(data, sr, rate=rate, start=0, more=stop < self.end)
+            self._play_id = getattr(self.player, "play_id", None)  # ours, not a later play()
+            self.origin, self.queued_to = origin, origin + data.shape[0]
+            self.windows_read += 1
+            self._running = True
+            if paused:
+                self.player.pause()
+            self._wake = threading.Event()
+            threading.Thread(target=self._feed, args=(self._epoch, self._wake), daemon=True,
+                             name="long-playback-feeder").start()
+
+    def _feed(self, epoch: int, wake: threading.Event) -> None:
+        """Feeder thread: whenever the player has nothing chained after the window it plays,
+        read the next window from the file and chain it."""
+        period = min(FEED_PERIOD, self.window / self.clip.sample_rate / 25)
+        while not wake.wait(period):
+            if self.player.state == "stopped" or getattr(self.player, "play_id",
+                                                          None) != self._play_id:
+                return  # ended, stopped or playing something else: a restart starts a new feeder
+            a = self.queued_to
+            if self.loop is not None or self.player.queued or a >= self.end:
+                continue
+            b = min(self.end, a + self.window)
+            try:
+                data = self.clip.read(a, b)
+            except Exception:
+                log.exception("reading %s for playback failed", getattr(self.clip, "name", "?"))
+                return
+            with self._lock:
+                if epoch != self._epoch:
+                    return
+                if a == self.queued_to and self.player.queue_next(data, last=b >= self.end,
+                                                                  play_id=self._play_id):
+                    self.queued_to = b
+                    self.windows_read += 1
 
     # ---- Player interface ----------------------------------------------------------------------
     def play(self, samples, sample_rate, rate: float = 1.0, start: int = 0,
@@ -73,22 +124,28 @@ class WindowedPlayer:
         self.loop = None
         if loop and end is not None and (self.end - start) <= MAX_LOOP_SECONDS * sample_rate:
             self.loop = (int(start), self.end)
-        self._play_window(start, rate)
+        self._start(start, rate)
 
     @property
     def state(self) -> str:
         state = self.player.state
-        if (state == "stopped" and self._running and self.loop is None
-                and self.offset + self.length < self.end):
-            self._play_window(self.offset + self.length, self.player.rate)  # the next window
-            return "playing"
-        if state == "stopped":
+        if state == "stopped" and self._running:
+            reached = self.origin + int(self.player.position)
+            if self.loop is None and reached < self.end:
+                try:  # the chain ran out before the feeder queued more: go on from there
+                    self._start(reached, self.player.rate)
+                    return "playing"
+                except Exception:
+                    log.exception("continuing playback of %s failed", self.clip.name)
             self._running = False
+            self._idle = min(reached, self.end)
         return state
 
     @property
     def position(self) -> int:
-        return self.offset + int(self.player.position)
+        if not self._running:
+            return self._idle
+        return self.origin + int(self.player.position)
 
     @property
     def position_seconds(self) -> float:
@@ -96,34 +153,42 @@ class WindowedPlayer:
 
     def seek(self, frame: int) -> None:
         frame = max(0, min(int(frame), self.end))
-        if self.offset <= frame < self.offset + self.length:
-            self.player.seek(frame - self.offset)
-        elif self._running:
-            self._play_window(frame, self.player.rate, paused=self.player.state == "paused")
-        else:
-            self.offset, self.length = frame, 0
+        if not self._running:
+            self._idle = frame
+            return
+        # within what the player holds, and not so near its end that the feeder could be late
+        fed = self.loop is None and self.queued_to < self.end
+        reserve = min(self.window // 2, self.clip.sample_rate) if fed else 0
+        held = self.origin <= frame and (frame < self.queued_to - reserve or frame == self.end)
+        if held and self.player.seek(frame - self.origin):
+            return
+        self._start(frame, self.player.rate, paused=self.player.state == "paused")
 
     def set_loop(self, region) -> None:
         if region is None:
             if self.loop is None:
                 return  # nothing changes (Playback says so on every selection change)
             self.loop = None
-            if self._running:  # go on from here to the end, window by window
-                self._play_window(self.position, self.player.rate,
-                                  paused=self.player.state == "paused")
+            # the loop window plays on to its end; the feeder chains what follows it
+            self.player.set_loop(None)
             return
         a, b = (max(0, min(int(x), self.clip.frames)) for x in region)
-        if b - a > MAX_LOOP_SECONDS * self.clip.sample_rate:
-            return  # too long to hold: plays on without looping
+        if b - a > MAX_LOOP_SECONDS * self.clip.sample_rate or (a, b) == self.loop:
+            return  # too long to hold (plays on without looping), or already looping there
         position = self.position
         self.loop = (a, b)
         if self._running:
             start = position if a <= position < b else a
-            self._play_window(start, self.player.rate, paused=self.player.state == "paused")
+            self._start(start, self.player.rate, paused=self.player.state == "paused")
 
     def stop(self) -> None:
-        self._running = False
-        self.player.stop()
+        with self._lock:
+            self._epoch += 1
+            self._wake.set()
+            if self._running:
+                self._idle = self.position
+            self._running = False
+            self.player.stop()
 
     def pause(self) -> None:
         self.player.pause()

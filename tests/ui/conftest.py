@@ -27,10 +27,16 @@ class FakePlayer:
         self.loop = None
         self.device = None
         self.on_finished = None
+        self.queued = 0  # frames chained after the playing buffer (a test sets 0 to "switch")
 
-    def play(self, samples, sample_rate, rate=1.0, start=0, end=None, loop=False):
+    def play(self, samples, sample_rate, rate=1.0, start=0, end=None, loop=False, more=False):
         self.calls.append(("play", len(samples), sample_rate, rate, start, end, loop))
-        self.state, self.rate, self.position = "playing", rate, start
+        self.state, self.rate, self.position, self.queued = "playing", rate, start, 0
+
+    def queue_next(self, samples, last=True, play_id=None):
+        self.calls.append(("queue_next", len(samples), last))
+        self.queued += len(samples)
+        return True
 
     def pause(self):
         self.calls.append(("pause",))
@@ -47,6 +53,7 @@ class FakePlayer:
     def seek(self, frame):
         self.calls.append(("seek", frame))
         self.position = frame
+        return True
 
     def set_loop(self, region):
         self.calls.append(("set_loop", region))
