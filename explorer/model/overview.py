@@ -3,6 +3,10 @@
 Built once, block by block from the file (or from samples in memory), then reused at every zoom:
 drawing a view asks for about one (min, max) pair per pixel and gets it from the coarsest level
 that is still finer than a pixel, or from the samples themselves when zoomed in that far.
+
+A long file's summaries take seconds to read, so they are shown while they are built: an
+`OverviewBuilder` fills pyramids preallocated from the header's frame count, and `snapshot()`
+is an `Overview` of the frames read so far (views, no copies) that draws nothing beyond them.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ READ_FRAMES = 1 << 20
 @dataclass
 class Level:
     block: int
-    mins: np.ndarray  # (entries, channels + 1): each channel, then the mono mix
+    mins: np.ndarray  # (entries, columns): each channel, then the mono mix (mono: one column)
     maxs: np.ndarray
 
 
@@ -46,59 +50,70 @@ class Envelope:
         return self.step == 1
 
 
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def summary_columns(channels: int) -> int:
+    """Columns of each level: the channels and their mix (a mono file's mix is its channel)."""
+    return 1 if channels == 1 else channels + 1
+
+
+def summary_nbytes(frames: int, channels: int) -> int:
+    """Bytes of the complete summaries of a signal (what a long file keeps in memory)."""
+    entries = sum(_ceil_div(frames, BASE_BLOCK * FACTOR ** k) for k in range(LEVEL_COUNT))
+    return 2 * entries * summary_columns(channels) * 4
+
+
+def _file_reader(path: Path) -> Callable[[int, int], np.ndarray]:
+    def read(a: int, b: int) -> np.ndarray:
+        with sf.SoundFile(str(path)) as f:
+            f.seek(a)
+            return f.read(b - a, dtype="float32", always_2d=True)
+
+    return read
+
+
 class Overview:
-    """Per-channel and mono-mix min/max pyramids, plus access to the raw samples for close zooms."""
+    """Per-channel and mono-mix min/max pyramids, plus access to the raw samples for close zooms.
+
+    `frames` is the whole signal's length (the time axis); only `[0, frames_done)` is summarised
+    (all of it unless this is a snapshot of a build in progress) and nothing is drawn beyond."""
 
     def __init__(self, frames: int, channels: int, sample_rate: int, levels: list[Level],
-                 read: Callable[[int, int], np.ndarray]) -> None:
+                 read: Callable[[int, int], np.ndarray], frames_done: int | None = None,
+                 complete: bool = True) -> None:
         self.frames, self.channels, self.sample_rate = frames, channels, sample_rate
         self.levels = levels
         self._read = read
+        self.frames_done = frames if frames_done is None else frames_done
+        #: no more frames are coming (the build finished, or this never was a build)
+        self.complete = complete
 
     @classmethod
     def from_array(cls, samples: np.ndarray, sample_rate: int) -> Overview:
         samples = np.asarray(samples, dtype=np.float32)
         if samples.ndim == 1:
             samples = samples[:, np.newaxis]
-        builder = _Builder(samples.shape[1])
+        builder = OverviewBuilder(samples.shape[0], samples.shape[1], sample_rate,
+                                  lambda a, b: samples[a:b])
         builder.add(samples)
-        return cls(samples.shape[0], samples.shape[1], sample_rate, builder.finish(),
-                   lambda a, b: samples[a:b])
+        return builder.finish()
 
     @classmethod
     def from_file(cls, path: str | Path, progress: Callable[[float], None] | None = None,
                   cancelled: Callable[[], bool] | None = None) -> Overview:
         """Read the file once in blocks; memory is the summaries, not the samples."""
-        path = Path(path)
-        try:
-            handle = sf.SoundFile(str(path))
-        except Exception as exc:
-            raise AudioFileError(path, f"unreadable audio ({exc})") from exc
-        with handle:
-            frames, channels, rate = handle.frames, handle.channels, handle.samplerate
-            builder = _Builder(channels)
-            done = 0
-            while done < frames:
-                if cancelled is not None and cancelled():
-                    raise InterruptedError("overview cancelled")
-                block = handle.read(READ_FRAMES, dtype="float32", always_2d=True)
-                if block.shape[0] == 0:
-                    break
-                builder.add(block)
-                done += block.shape[0]
-                if progress is not None:
-                    progress(done / frames)
-
-        def read(a: int, b: int) -> np.ndarray:
-            with sf.SoundFile(str(path)) as f:
-                f.seek(a)
-                return f.read(b - a, dtype="float32", always_2d=True)
-
-        return cls(frames, channels, rate, builder.finish(), read)
+        return OverviewBuilder.for_file(path).read_file(progress, cancelled)
 
     @property
     def nbytes(self) -> int:
         return sum(level.mins.nbytes + level.maxs.nbytes for level in self.levels)
+
+    @property
+    def fraction(self) -> float:
+        """How much of the signal is summarised (1.0 when complete)."""
+        return 1.0 if self.complete or not self.frames else self.frames_done / self.frames
 
     def samples(self, start: int, stop: int, channel: int | None = None) -> np.ndarray:
         """Raw samples of one channel (or the mono mix) between two frames."""
@@ -109,14 +124,18 @@ class Overview:
         return block[:, 0] if self.channels == 1 else np.mean(block.T, axis=0)
 
     def envelope(self, start: int, stop: int, width: int, channel: int | None = None) -> Envelope:
-        """About `width` columns for frames [start, stop): exact min/max of the samples they cover."""
+        """About `width` columns for frames [start, stop): exact min/max of the samples they cover.
+
+        The level is chosen from the requested range, then the columns stop at `frames_done`: a
+        partial overview draws the part read so far at the zoom it will have when complete."""
         start, stop = max(0, int(start)), min(self.frames, int(stop))
         width = max(1, int(width))
+        per_column = (stop - start) / width
+        stop = min(stop, self.frames_done)
         if stop <= start:
             empty = np.zeros(0, np.float32)
             return Envelope(np.zeros(0, np.int64), empty, empty, 1, start)
-        per_column = (stop - start) / width
-        col = self.channels if channel is None else channel
+        col = (self.channels if self.channels > 1 else 0) if channel is None else channel
         level = None
         for candidate in self.levels:  # at least two entries per column: at most 1.5 x width columns
             if 2 * candidate.block <= per_column:
@@ -135,11 +154,11 @@ class Overview:
                 lows = np.append(lows, y[n * step:].min())
                 highs = np.append(highs, y[n * step:].max())
             return Envelope(start + np.arange(len(lows)) * step, lows, highs, step, stop)
-        first, last = start // level.block, -(-stop // level.block)
+        first, last = start // level.block, _ceil_div(stop, level.block)
         group = max(1, int(per_column // level.block))
         mins = level.mins[first:last, col]
         maxs = level.maxs[first:last, col]
-        n = -(-len(mins) // group)
+        n = _ceil_div(len(mins), group)
         pad = n * group - len(mins)
         if pad:
             mins = np.concatenate([mins, np.full(pad, np.inf, np.float32)])
@@ -147,50 +166,135 @@ class Overview:
         lows = mins.reshape(n, group).min(axis=1)
         highs = maxs.reshape(n, group).max(axis=1)
         return Envelope((first + np.arange(n) * group) * level.block, lows, highs,
-                        group * level.block, min(self.frames, last * level.block))
+                        group * level.block, min(self.frames_done, last * level.block))
 
 
-class _Builder:
-    """Accumulates the finest level block by block; coarser levels come from it at the end.
+class OverviewBuilder:
+    """Fills the pyramids of a signal of known length block by block, in arrays preallocated
+    from that length (so a snapshot is views, and the last one is the result: nothing is copied).
 
-    Rows are channel-major (channels + mono, frames) so each reduction runs over contiguous
+    After every `add`, every entry that covers frames read so far holds their exact min/max
+    (the last entry of each level is partial until more frames come), and only then does
+    `frames_done` move on: another thread's `snapshot()` never sees entries not yet written.
+    Rows are reduced channel-major (columns, frames) so each reduction runs over contiguous
     memory: reducing a (blocks, 256, channels) view instead is two orders of magnitude slower."""
 
-    def __init__(self, channels: int) -> None:
-        self.channels = channels
-        self._carry = np.zeros((channels + 1, 0), dtype=np.float32)
-        self._mins: list[np.ndarray] = []
-        self._maxs: list[np.ndarray] = []
+    def __init__(self, frames: int, channels: int, sample_rate: int,
+                 read: Callable[[int, int], np.ndarray], path: Path | None = None) -> None:
+        self.frames, self.channels, self.sample_rate = int(frames), int(channels), sample_rate
+        self.path = path
+        self._read = read
+        self._width = summary_columns(self.channels)
+        self._levels = [Level(BASE_BLOCK * FACTOR ** k,
+                              np.empty((_ceil_div(self.frames, BASE_BLOCK * FACTOR ** k),
+                                        self._width), np.float32),
+                              np.empty((_ceil_div(self.frames, BASE_BLOCK * FACTOR ** k),
+                                        self._width), np.float32))
+                        for k in range(LEVEL_COUNT)]
+        self._final = [0] * LEVEL_COUNT  # entries of each level that will not change any more
+        self._carry = np.zeros((self._width, 0), dtype=np.float32)
+        self.frames_done = 0
+
+    @classmethod
+    def for_file(cls, path: str | Path) -> OverviewBuilder:
+        """A builder sized from the file's header (nothing is decoded yet)."""
+        path = Path(path)
+        try:
+            with sf.SoundFile(str(path)) as handle:
+                frames, channels, rate = handle.frames, handle.channels, handle.samplerate
+        except Exception as exc:
+            raise AudioFileError(path, f"unreadable audio ({exc})") from exc
+        return cls(frames, channels, rate, _file_reader(path), path)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes allocated for the complete summaries."""
+        return sum(level.mins.nbytes + level.maxs.nbytes for level in self._levels)
 
     def add(self, block: np.ndarray) -> None:
-        rows = np.empty((self.channels + 1, self._carry.shape[1] + block.shape[0]), np.float32)
+        """Summarise the next frames (frames x channels float32)."""
+        block = np.asarray(block, dtype=np.float32)
+        if block.ndim == 1:
+            block = block[:, np.newaxis]
+        count = block.shape[0]
+        if count == 0:
+            return
+        if self.frames_done + count > self.frames:
+            raise ValueError(f"more frames than the {self.frames} announced")
         k = self._carry.shape[1]
+        rows = np.empty((self._width, k + count), np.float32)
         rows[:, :k] = self._carry
         rows[:self.channels, k:] = block.T
-        rows[self.channels, k:] = block[:, 0] if self.channels == 1 else np.mean(block.T, axis=0)
+        if self.channels > 1:
+            rows[self.channels, k:] = np.mean(block.T, axis=0)
         n = rows.shape[1] // BASE_BLOCK
-        body = rows[:, : n * BASE_BLOCK].reshape(self.channels + 1, n, BASE_BLOCK)
-        self._mins.append(body.min(axis=2).T)
-        self._maxs.append(body.max(axis=2).T)
+        base, e0 = self._levels[0], self._final[0]
+        if n:
+            body = rows[:, : n * BASE_BLOCK].reshape(self._width, n, BASE_BLOCK)
+            base.mins[e0:e0 + n] = body.min(axis=2).T
+            base.maxs[e0:e0 + n] = body.max(axis=2).T
         self._carry = rows[:, n * BASE_BLOCK:].copy()
+        if self._carry.shape[1]:  # the partial last entry
+            base.mins[e0 + n] = self._carry.min(axis=1)
+            base.maxs[e0 + n] = self._carry.max(axis=1)
+        self._final[0] = e0 + n
+        done = self.frames_done + count
+        for index in range(1, LEVEL_COUNT):
+            self._coarsen(index, done)
+        self.frames_done = done  # last: what a snapshot shows is written by now
 
-    def finish(self) -> list[Level]:
-        if self._carry.shape[1]:
-            self._mins.append(self._carry.min(axis=1)[np.newaxis, :])
-            self._maxs.append(self._carry.max(axis=1)[np.newaxis, :])
-        width = self.channels + 1
-        mins = np.concatenate(self._mins) if self._mins else np.zeros((0, width), np.float32)
-        maxs = np.concatenate(self._maxs) if self._maxs else np.zeros((0, width), np.float32)
-        levels = [Level(BASE_BLOCK, mins, maxs)]
-        for _ in range(LEVEL_COUNT - 1):
-            prev = levels[-1]
-            n = -(-prev.mins.shape[0] // FACTOR)
-            pad = n * FACTOR - prev.mins.shape[0]
-            lo = np.concatenate([prev.mins, np.full((pad, width), np.inf, np.float32)])
-            hi = np.concatenate([prev.maxs, np.full((pad, width), -np.inf, np.float32)])
-            levels.append(Level(prev.block * FACTOR, lo.reshape(n, FACTOR, width).min(axis=1),
-                                hi.reshape(n, FACTOR, width).max(axis=1)))
-        return levels
+    def _coarsen(self, index: int, done: int) -> None:
+        """Entries of level `index` from the finer level's, up to frame `done`."""
+        fine, coarse = self._levels[index - 1], self._levels[index]
+        fine_count, fine_final = _ceil_div(done, fine.block), self._final[index - 1]
+        j0, j1 = self._final[index], fine_final // FACTOR
+        if j1 > j0:
+            shape = (j1 - j0, FACTOR, self._width)
+            coarse.mins[j0:j1] = fine.mins[j0 * FACTOR:j1 * FACTOR].reshape(shape).min(axis=1)
+            coarse.maxs[j0:j1] = fine.maxs[j0 * FACTOR:j1 * FACTOR].reshape(shape).max(axis=1)
+        if fine_count > j1 * FACTOR:  # the partial last entry
+            coarse.mins[j1] = fine.mins[j1 * FACTOR:fine_count].min(axis=0)
+            coarse.maxs[j1] = fine.maxs[j1 * FACTOR:fine_count].max(axis=0)
+        self._final[index] = j1
+
+    def snapshot(self, complete: bool = False) -> Overview:
+        """The frames read so far as an Overview (views of the arrays being filled)."""
+        done = self.frames_done
+        levels = [Level(level.block, level.mins[:_ceil_div(done, level.block)],
+                        level.maxs[:_ceil_div(done, level.block)]) for level in self._levels]
+        return Overview(self.frames, self.channels, self.sample_rate, levels, self._read,
+                        frames_done=done, complete=complete)
+
+    def finish(self) -> Overview:
+        """The result: complete if every frame was added (a short read leaves the rest empty)."""
+        return self.snapshot(complete=True)
+
+    def read_file(self, progress: Callable[[float], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None,
+                  block_frames: int | None = None) -> Overview:
+        """Read the rest of the file in blocks (READ_FRAMES unless told) and finish.
+        `progress(fraction)` after each block; `cancelled()` before each raises InterruptedError."""
+        if self.path is None:
+            raise ValueError("this builder has no file to read")
+        block_frames = max(1, int(block_frames or READ_FRAMES))
+        try:
+            handle = sf.SoundFile(str(self.path))
+        except Exception as exc:
+            raise AudioFileError(self.path, f"unreadable audio ({exc})") from exc
+        with handle:
+            if self.frames_done:
+                handle.seek(self.frames_done)
+            while self.frames_done < self.frames:
+                if cancelled is not None and cancelled():
+                    raise InterruptedError("overview cancelled")
+                want = min(block_frames, self.frames - self.frames_done)
+                block = handle.read(want, dtype="float32", always_2d=True)
+                if block.shape[0] == 0:
+                    break
+                self.add(block)
+                if progress is not None:
+                    progress(self.frames_done / self.frames)
+        return self.finish()
 
 
 def polyline(env: Envelope, magnitude: bool = False) -> tuple[np.ndarray, np.ndarray]:

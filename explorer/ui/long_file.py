@@ -1,13 +1,17 @@
 """Long recordings: decided from header facts, never decoded whole.
 
-A long file is shown from its min/max summaries (`Overview.from_file`, built block by block) and
-a spectrogram computed in tiles for what is visible (`explorer.model.tiles`). No full sample array
-is ever held: `LongClip` has the header facts and reads the first/last samples for the preview.
+A long file is shown from its min/max summaries and a spectrogram computed in tiles for what is
+visible (`explorer.model.tiles`). It opens from its header alone (`long_load_job`: the whole time
+axis, the facts, an empty overview); the summaries are then read block by block
+(`long_overview_job`, an `OverviewBuilder`) while the window shows them filling in. No full
+sample array is ever held: `LongClip` has the header facts and reads the first/last samples for
+the preview.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +20,7 @@ import numpy as np
 import soundfile as sf
 
 from explorer.model import AudioInfo
-from explorer.model.overview import Overview
+from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
 
@@ -27,6 +31,10 @@ LONG_SECONDS = 600.0
 LONG_FRAMES = 50_000_000
 #: Frames shown at each end of the info panel's array preview.
 PREVIEW_FRAMES = 3
+#: Niceness added to the thread reading summaries, so the GUI thread wins the CPU while the
+#: summaries, the spectrogram tiles and the GUI all want it (Linux per-thread nice).
+SUMMARY_NICE = 5
+_niced = threading.local()
 
 
 def long_threshold_seconds() -> float:
@@ -98,40 +106,71 @@ def _mix(block: np.ndarray) -> np.ndarray:
 
 
 def long_summary(clip: LongClip, overview: Overview) -> dict:
-    """Info panel rows (header facts only) and an array preview of the first/last samples."""
+    """Info panel rows (header facts; the peak once the summaries are complete) and an array
+    preview of the first/last samples."""
     f = clip.facts
     head = _mix(clip.read(0, PREVIEW_FRAMES))
     tail = _mix(clip.read(clip.frames - PREVIEW_FRAMES, clip.frames))
     fmt = lambda a: np.array2string(a, separator=" ")[1:-1].strip()  # noqa: E731
     text = (f"[{fmt(head)} ... {fmt(tail)}]\n(the first and last {PREVIEW_FRAMES} samples, read "
             "from the file: a long file is not decoded into memory)")
-    peak = max(float(np.max(np.abs(overview.levels[-1].mins))),
-               float(np.max(np.abs(overview.levels[-1].maxs)))) if overview.frames else 0.0
-    peak_text = f"{20 * np.log10(peak):.2f} dBFS" if peak > 0 else "-inf dBFS (silent)"
+    if not overview.complete:
+        peak_text = "… (reading the file: shown when the summaries are complete)"
+    else:
+        top = overview.levels[-1]
+        peak = max(float(np.max(np.abs(top.mins))), float(np.max(np.abs(top.maxs)))) \
+            if len(top.mins) else 0.0
+        peak_text = (f"{20 * np.log10(peak):.2f} dBFS" if peak > 0 else "-inf dBFS (silent)") \
+            + " (from the summaries)"
+        if overview.frames_done < overview.frames:
+            peak_text += f" of the first {overview.frames_done} samples (the file ended early)"
     rows = [
         ("Sample rate", f"{f.sample_rate} Hz"),
         ("Length", f"{f.frames} samples"),
         ("Duration", f"{f.duration:.3f} s ({f.duration / 3600:.2f} h)"),
         ("Channels", str(f.channels)),
         ("Format", f"{f.format}/{f.subtype}"),
-        ("Peak", peak_text + " (from the summaries)"),
+        ("Peak", peak_text),
         ("Long file", f"> {long_threshold_seconds() / 60:g} min or > {LONG_FRAMES // 1_000_000} M "
-                      f"frames: read block by block, {overview.nbytes / 1e6:.1f} MB of summaries "
+                      f"frames: read block by block, "
+                      f"{summary_nbytes(f.frames, f.channels) / 1e6:.1f} MB of summaries "
                       "in memory; spectrogram in tiles of what is visible"),
     ]
     return {id(clip): (rows, text)}
 
 
-def long_load_job(facts: AudioInfo, progress=None, cancelled=None):
-    """Worker: the summaries, block by block from the file, and the info panel's text.
-    `progress(fraction)` is called as blocks are read; `cancelled()` stops early."""
+def long_load_job(facts: AudioInfo):
+    """Worker: what a long file shows at once, from its header: the whole time axis, the facts,
+    and an empty overview whose builder (`Loaded.builder`) `long_overview_job` then fills."""
     from explorer.ui.session import Loaded
 
     t0 = time.perf_counter()
     clip = LongClip(facts)
-    overview = Overview.from_file(facts.path, progress, cancelled)
+    builder = OverviewBuilder.for_file(facts.path)
+    overview = builder.snapshot()
     return Loaded(clip, clip, overview, time.perf_counter() - t0, 0.0,
-                  long_summary(clip, overview), long=True)
+                  long_summary(clip, overview), long=True, builder=builder)
+
+
+def long_overview_job(builder: OverviewBuilder, clip: LongClip,
+                      cancelled=None) -> tuple[Overview, dict]:
+    """Worker: reads the summaries block by block (the GUI snapshots `builder` meanwhile) and
+    the info panel's text with the peak; `cancelled()` stops it between two blocks.
+    Runs at a lower priority: its thread must be one that only ever runs this job."""
+    _lower_priority()
+    overview = builder.read_file(cancelled=cancelled)
+    return overview, long_summary(clip, overview)
+
+
+def _lower_priority() -> None:
+    if getattr(_niced, "done", False):
+        return
+    _niced.done = True
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + SUMMARY_NICE)
+    except (AttributeError, OSError):
+        pass
 
 
 @dataclass(eq=False)

@@ -238,6 +238,10 @@ class MainWindow(QMainWindow):
         self.browser.folderChanged.connect(self._folder_changed)
         s.loadStarted.connect(self._load_started)
         s.clipChanged.connect(self._clip_changed)
+        # a long file's summaries fill in while read; the info panel gets its peak at the end
+        s.overviewChanged.connect(self.waveform.update_overview)
+        s.overviewComplete.connect(
+            lambda loaded: self.info.show_clip(loaded.original, loaded.clip, loaded.summary))
         s.loadFailed.connect(self._load_failed)
         s.spectrogramStarted.connect(
             lambda: self.spectrogram.set_message("computing…") if self.spectrogram.spec is None

@@ -3,18 +3,28 @@
 Views observe the session's signals instead of calling each other. All model work (decode,
 resample, spectrogram) runs through `Jobs`, so nothing heavy happens on the GUI thread and a
 result for a file the user has already left is dropped.
+
+A long file is delivered from its header at once; its waveform summaries are then read in a
+pool of their own (one thread, niced: the GUI thread must win the CPU), and stop when the "load"
+channel moves on (opening anything else, or shutting down), while a timer hands snapshots of
+them to the views a few times a second (`overviewChanged`).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.model import AudioClip, AudioFileError, SpectrogramParams, compute, info, load
-from explorer.model.overview import Overview
+from explorer.model.overview import Overview, OverviewBuilder
 from explorer.ui.jobs import Jobs
+
+#: How often (ms) the summaries read so far are shown while a long file's are built: often
+#: enough to see them fill in, rarely enough that redrawing costs the GUI thread little.
+PROGRESS_MS = 250
 
 
 @dataclass
@@ -30,6 +40,8 @@ class Loaded:
     summary: dict | None = None
     #: a long file (explorer.ui.long_file): `clip` is a LongClip, no sample array is held
     long: bool = False
+    #: a long file's summaries still being read: `overview` is the latest snapshot of it
+    builder: OverviewBuilder | None = None
 
 
 def _summarise(original: AudioClip, clip: AudioClip) -> dict:
@@ -41,9 +53,7 @@ def _summarise(original: AudioClip, clip: AudioClip) -> dict:
     return out
 
 
-def _load_job(path: Path, target_rate: int | None, progress=None, cancelled=None) -> Loaded:
-    import time
-
+def _load_job(path: Path, target_rate: int | None) -> Loaded:
     from explorer.ui.long_file import is_long, long_load_job
 
     try:
@@ -51,8 +61,8 @@ def _load_job(path: Path, target_rate: int | None, progress=None, cancelled=None
     except AudioFileError:
         facts = None  # load() below reports it
     if facts is not None and is_long(facts):
-        # summaries from the file; never decoded whole
-        return long_load_job(facts, progress, cancelled)
+        # header facts now, summaries from the file next (Session._read_summaries)
+        return long_load_job(facts)
     t0 = time.perf_counter()
     original = load(path)
     t1 = time.perf_counter()
@@ -63,8 +73,6 @@ def _load_job(path: Path, target_rate: int | None, progress=None, cancelled=None
 
 
 def _clip_job(original: AudioClip, target_rate: int | None) -> Loaded:
-    import time
-
     t0 = time.perf_counter()
     clip = original.resample(target_rate) if target_rate else original
     overview = Overview.from_array(clip.samples, clip.sample_rate)
@@ -84,6 +92,8 @@ def error_text(exc: BaseException) -> str:
 class Session(QObject):
     loadStarted = Signal(object)  # Path | None
     clipChanged = Signal(object)  # Loaded
+    overviewChanged = Signal(object)  # Overview: more of a long file's summaries (or all)
+    overviewComplete = Signal(object)  # Loaded: its summaries are read (final overview, peak)
     loadFailed = Signal(object, str)  # Path | None, message
     spectrogramStarted = Signal()
     spectrogramChanged = Signal(object)  # Spectrogram
@@ -104,6 +114,12 @@ class Session(QObject):
         self.spectrogram = None
         self.spectrogram_seconds = 0.0
         self.selection: tuple[float, float] | None = None
+        self._building: Loaded | None = None  # the long file whose summaries are being read
+        self._summary_jobs = Jobs(self, max_threads=1)  # only summaries: its thread is niced
+        self._progress_timer = QTimer(self, interval=PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._summaries_progress)
+        self._load_text = ""
+        self._spec_text = ""
 
     # ---- what is shown -------------------------------------------------------------------
     @property
@@ -119,28 +135,18 @@ class Session(QObject):
         path = Path(path)
         self.path = path
         self.error = None
+        self._stop_summaries()
         self.jobs.cancel("spectrogram")
         self.loadStarted.emit(path)
         self.status.emit(f"Loading {path.name}…")
-        generation = self.jobs.generation("load") + 1
-        name = path.name
-
-        last = [-1]
-
-        def progress(fraction: float) -> None:  # worker thread; the status signal is queued
-            step = int(fraction * 20)
-            if step != last[0]:
-                last[0] = step
-                self.status.emit(f"Long file {name}: reading summaries {fraction:.0%}…")
-
-        self.jobs.submit("load", _load_job, path, self.target_rate, progress,
-                         lambda: not self.jobs.is_current("load", generation),
+        self.jobs.submit("load", _load_job, path, self.target_rate,
                          on_done=self._loaded, on_error=self._load_failed)
 
     def open_clip(self, clip: AudioClip) -> None:
         """Show an in-memory clip (a generated tone, a recording) as the current clip."""
         self.path = None
         self.error = None
+        self._stop_summaries()
         self.jobs.cancel("spectrogram")
         self.loadStarted.emit(None)
         self.jobs.submit("load", _clip_job, clip, self.target_rate,
@@ -212,13 +218,82 @@ class Session(QObject):
         clip = loaded.clip
         text = (f"Loaded {loaded.original.name}: {loaded.original.sample_rate} Hz, "
                 f"{loaded.original.channels} ch, {loaded.original.duration:.2f} s — "
-                + (f"long file, summaries {loaded.decode_seconds * 1000:.0f} ms" if loaded.long
+                + ("long file" if loaded.long
                    else f"decode {loaded.decode_seconds * 1000:.0f} ms"))
         if clip is not loaded.original:
             text += f", resample to {clip.sample_rate} Hz {loaded.resample_seconds * 1000:.0f} ms"
         self._load_text = text
+        self._spec_text = ""
         self.status.emit(text + ", spectrogram…")
-        self.recompute()
+        self.recompute()  # a long file's tiles need only its header: they start now too
+        if loaded.builder is not None:
+            self._read_summaries(loaded)
+
+    # ---- a long file's summaries, shown while they are read -------------------------------
+    def _read_summaries(self, loaded: Loaded) -> None:
+        from explorer.ui.long_file import long_overview_job
+
+        self._building = loaded
+        generation = self.jobs.generation("load")  # the load that delivered this file
+        self._summary_jobs.submit("summaries", long_overview_job, loaded.builder, loaded.clip,
+                                  lambda: not self.jobs.is_current("load", generation),
+                                  on_done=self._summaries_done, on_error=self._summaries_failed)
+        self._progress_timer.start()
+
+    def _stop_summaries(self) -> None:
+        """Stops showing a build and drops its result; the job itself stops reading when the
+        "load" channel moves on (a new file, or `Jobs.cancel` at shutdown)."""
+        self._progress_timer.stop()
+        self._building = None
+        self._summary_jobs.cancel("summaries")
+
+    def summaries_active(self) -> bool:
+        """Whether a long file's summaries are still being read (tests, benchmarks)."""
+        return self._summary_jobs.active() > 0
+
+    def _summaries_progress(self) -> None:
+        loaded = self._building
+        if loaded is None or loaded.builder is None:
+            self._stop_summaries()
+            return
+        overview = loaded.builder.snapshot()
+        if overview.frames_done == loaded.overview.frames_done:
+            return
+        loaded.overview = overview
+        self.overviewChanged.emit(overview)
+        self.status.emit(f"Long file {loaded.clip.name}: reading the waveform summaries "
+                         f"{overview.fraction:.0%}…")
+
+    def _summaries_done(self, result: tuple[Overview, dict], seconds: float) -> None:
+        loaded = self._building
+        self._stop_summaries()
+        if loaded is None or loaded is not self.loaded:
+            return
+        loaded.overview, loaded.summary = result
+        loaded.builder = None
+        self._load_text += f", summaries {seconds:.1f} s"
+        self.overviewChanged.emit(loaded.overview)
+        self.overviewComplete.emit(loaded)
+        self.status.emit(self._load_text + self._spec_text)
+
+    def _summaries_failed(self, exc: BaseException, seconds: float) -> None:
+        """A read error part way: what was read stays shown, as all there is."""
+        from explorer.ui.long_file import long_summary
+
+        loaded = self._building
+        self._stop_summaries()
+        if isinstance(exc, InterruptedError):  # cancelled (shutting down): nothing to show
+            return
+        if loaded is None or loaded is not self.loaded or loaded.builder is None:
+            return
+        loaded.overview = loaded.builder.finish()
+        loaded.summary = long_summary(loaded.clip, loaded.overview)
+        loaded.builder = None
+        self.overviewChanged.emit(loaded.overview)
+        self.overviewComplete.emit(loaded)
+        read = loaded.overview.frames_done / max(1, loaded.overview.frames)
+        self.status.emit(f"Could not read all of {loaded.clip.name} ({error_text(exc)}): the "
+                         f"waveform shows the first {read:.0%}")
 
     def _resampled(self, loaded: Loaded, seconds: float) -> None:
         self._loaded(loaded, seconds)
@@ -235,7 +310,7 @@ class Session(QObject):
         self.spectrogram = spec
         self.spectrogram_seconds = seconds
         self.spectrogramChanged.emit(spec)
-        base = getattr(self, "_load_text", "")
+        base = self._load_text
         sep = ", " if base else ""
         self.status.emit(f"{base}{sep}spectrogram {seconds * 1000:.0f} ms "
                          f"({spec.values.shape[0]}×{spec.values.shape[1]})")
@@ -244,9 +319,9 @@ class Session(QObject):
         self.spectrogram = spec
         self.spectrogram_seconds = seconds
         self.spectrogramChanged.emit(spec)
-        base = getattr(self, "_load_text", "")
-        self.status.emit(f"{base}, long file: spectrogram computed in tiles of what is "
-                         f"visible ({spec.ref_text})")
+        self._spec_text = (f", spectrogram computed in tiles of what is visible "
+                           f"({spec.ref_text})")
+        self.status.emit(self._load_text + self._spec_text)
 
     def _spectrogram_failed(self, exc: BaseException, seconds: float) -> None:
         self.spectrogram = None

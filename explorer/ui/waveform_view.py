@@ -1,18 +1,24 @@
-"""Waveform: min/max envelope at screen resolution, playhead, click to seek, drag to select."""
+"""Waveform: min/max envelope at screen resolution, playhead, click to seek, drag to select.
+
+While a long file's summaries are still being read, what is not read yet is hatched (and drawn
+empty, not as silence) and a label beside the title says how much is read; `update_overview`
+brings more of the same file without touching the zoom, the selection or the playhead."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.model.overview import Overview, polyline
 
 CHANNEL_COLOURS = ("#4fc3f7", "#ffb74d", "#aed581", "#f06292", "#ba68c8", "#fff176")
 PLAYHEAD_COLOUR = "#ff5252"
 SELECTION_BRUSH = QColor(120, 170, 255, 60)
+UNREAD_BRUSH = QBrush(QColor(150, 150, 150, 70), Qt.BrushStyle.BDiagPattern)
+UNREAD_EDGE = "#9a9a9a"
 
 
 class TimeViewBox(pg.ViewBox):
@@ -76,6 +82,10 @@ class WaveformView(QWidget):
         self.channel_mode: str | int = "mono"  # "mono", "all" or a channel index
 
         self.title = QLabel("<b>Waveform</b>")
+        # how much of a long file is read; its text never resizes the window's layout
+        self.progress_label = QLabel()
+        self.progress_label.setStyleSheet("color: #9a9a9a;")
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.channel_box = QComboBox()
         self.channel_box.setToolTip("Which signal to draw")
         self.mode_box = QComboBox()
@@ -86,7 +96,8 @@ class WaveformView(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)
         top.addWidget(self.title)
-        top.addStretch(1)
+        top.addSpacing(8)
+        top.addWidget(self.progress_label, 1)
         top.addWidget(hint)
         top.addSpacing(8)
         top.addWidget(self.channel_box)
@@ -113,6 +124,16 @@ class WaveformView(QWidget):
         self.playhead = pg.InfiniteLine(0, angle=90, pen=pg.mkPen(PLAYHEAD_COLOUR, width=1.5))
         self.playhead.setZValue(10)
         self.plot.addItem(self.playhead, ignoreBounds=True)
+        # the part of a long file not read yet (clicks and drags go through to the view box)
+        self.unread = pg.LinearRegionItem(brush=UNREAD_BRUSH, movable=False,
+                                          pen=pg.mkPen(UNREAD_EDGE, width=1,
+                                                       style=Qt.PenStyle.DashLine))
+        self.unread.setZValue(2)
+        self.unread.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        for line in self.unread.lines:
+            line.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.unread.hide()
+        self.plot.addItem(self.unread, ignoreBounds=True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -153,7 +174,30 @@ class WaveformView(QWidget):
             self.viewbox.setLimits(xMin=-0.02 * dur, xMax=dur * 1.02,
                                    minXRange=min(8 / self.sample_rate, dur))
             self.viewbox.setXRange(0, dur, padding=0)
+        self._show_progress()
         self.redraw()
+
+    def update_overview(self, overview: Overview) -> None:
+        """More (or all) of the shown file's summaries: redrawn soon, the view left as it is."""
+        current = self.overview
+        if current is None or (overview.frames, overview.channels) != (current.frames,
+                                                                       current.channels):
+            return  # not the file shown (set_overview starts a file)
+        self.overview = overview
+        self._show_progress()
+        self._redraw_timer.start()
+
+    def _show_progress(self) -> None:
+        """Hatches what is not summarised yet and says how much is."""
+        overview = self.overview
+        if overview is None or overview.complete or not overview.frames:
+            self.unread.hide()
+            self.progress_label.clear()
+            return
+        self.unread.setRegion((overview.frames_done / self.sample_rate, self.duration))
+        self.unread.show()
+        self.progress_label.setText(f"reading the file: {overview.fraction:.0%} summarised "
+                                    "(hatched: not read yet)")
 
     def clear(self) -> None:
         self.set_overview(None, 1)

@@ -1,7 +1,8 @@
 """Long files: summaries and spectrogram tiles from the file, the event loop never stalls.
 
 The "long" threshold is lowered through AUDIO_EXPLORER_LONG_SECONDS so that a 20-minute file
-at 8 kHz (19 MB) stands in for hours in CI."""
+at 8 kHz (19 MB) stands in for hours in CI; reading its summaries in small, slowed-down blocks
+stands in for the seconds a ten-hour file takes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import QTimer
 
+from explorer.model import overview as overview_module
+from explorer.model.overview import Overview, OverviewBuilder
 from explorer.ui.long_file import LONG_SECONDS_ENV, LongClip, LongSpectrogram
 
 SR = 8000
@@ -35,6 +38,20 @@ def long_wav(tmp_path_factory):
 @pytest.fixture
 def long_threshold(monkeypatch):
     monkeypatch.setenv(LONG_SECONDS_ENV, "300")
+
+
+@pytest.fixture
+def slow_summaries(monkeypatch):
+    """Summaries read in 293 blocks of 32 Ki frames, each 4 ms slower: the 20-minute file takes
+    over a second, like ten hours at 44.1 kHz, so what is shown meanwhile can be looked at."""
+    monkeypatch.setattr(overview_module, "READ_FRAMES", 1 << 15)
+    add = OverviewBuilder.add
+
+    def slow_add(self, block):
+        time.sleep(0.004)
+        add(self, block)
+
+    monkeypatch.setattr(OverviewBuilder, "add", slow_add)
 
 
 class Heartbeat:
@@ -60,6 +77,7 @@ class Heartbeat:
 def test_long_file_opens_from_summaries_and_tiles(qtbot, make_window, long_wav, long_threshold):
     window = make_window()
     qtbot.waitUntil(lambda: window.spectrogram.viewbox.width() > 100)
+    qtbot.wait(300)  # the window's first layout and paint are not what is measured
     beat = Heartbeat()
     window.open_paths([str(long_wav)])
     qtbot.waitUntil(lambda: window.session.loaded is not None, timeout=20000)
@@ -68,6 +86,7 @@ def test_long_file_opens_from_summaries_and_tiles(qtbot, make_window, long_wav, 
     # the session holds no sample array: only summaries (far smaller than the file)
     with pytest.raises(ValueError):
         loaded.clip.samples  # noqa: B018
+    qtbot.waitUntil(lambda: loaded.overview.complete, timeout=20000)
     assert loaded.overview.nbytes < 0.2 * SR * 60 * MINUTES * 4
     assert window.waveform.overview is loaded.overview
     assert window.waveform.duration == pytest.approx(MINUTES * 60)
@@ -133,6 +152,147 @@ def test_long_file_opens_from_summaries_and_tiles(qtbot, make_window, long_wav, 
     spec_view.tiles.set_source(None)
     spec_view.tiles.wait(5000)
     qtbot.wait(50)
+
+
+def _drawn_now(wave) -> bool:
+    return not wave._redraw_timer.isActive()
+
+
+def _view_envelope(wave, overview: Overview):
+    """The envelope the waveform view asks `overview` for at its current range and width."""
+    (x0, x1), _ = wave.viewbox.viewRange()
+    width = max(100, int(wave.viewbox.width()))
+    return overview.envelope(int(np.floor(x0 * SR)) - 1, int(np.ceil(x1 * SR)) + 2, width)
+
+
+def test_waveform_fills_in_while_the_summaries_are_read(qtbot, make_window, long_wav,
+                                                        long_threshold, slow_summaries):
+    samples = sf.read(long_wav, dtype="float32", always_2d=True)[0]
+    reference = Overview.from_array(samples, SR)  # what the complete overview must equal
+    total = MINUTES * 60 * SR
+    window = make_window()
+    wave = window.waveform
+    qtbot.waitUntil(lambda: wave.viewbox.width() > 100)
+    qtbot.wait(300)  # the window's first layout and paint are not what is measured
+    updates = []
+    window.session.overviewChanged.connect(updates.append)
+    beat = Heartbeat()
+    window.open_paths([str(long_wav)])
+    qtbot.waitUntil(lambda: window.session.loaded is not None, timeout=10000)
+    loaded = window.session.loaded
+    # at once, from the header: the whole time axis, the facts; nothing drawn, all hatched
+    assert not loaded.overview.complete and loaded.overview.frames == total
+    assert wave.duration == pytest.approx(MINUTES * 60)
+    assert wave.viewbox.viewRange()[0] == pytest.approx([0, MINUTES * 60])
+    assert wave.unread.isVisible()
+    info = window.info.text()
+    assert f"{total} samples" in info and "1200.000 s" in info
+    assert "shown when the summaries are complete" in info
+    # the spectrogram's tiles need only the header: they start before the summaries are read
+    qtbot.waitUntil(lambda: isinstance(window.session.spectrogram, LongSpectrogram), timeout=5000)
+    assert not window.session.loaded.overview.complete
+
+    def partial_drawn():
+        ov = wave.overview
+        assert 0 < ov.frames_done < total and _drawn_now(wave)
+
+    qtbot.waitUntil(partial_drawn, timeout=5000)
+    ov = wave.overview
+    assert ov is window.session.loaded.overview
+    part, whole = _view_envelope(wave, ov), _view_envelope(wave, reference)
+    # the curve is the part read so far, the same columns as the complete overview's
+    assert 0 < len(part.x) < len(whole.x) and part.end <= ov.frames_done
+    n = len(part.x) - 1  # (the last column may cover frames not read yet)
+    np.testing.assert_array_equal(part.low[:n], whole.low[:n])
+    np.testing.assert_array_equal(part.high[:n], whole.high[:n])
+    assert len(wave.curves[0].yData) == 2 * len(part.x)
+    # the rest is hatched as not read yet, and the label and status bar say how much is read
+    assert wave.unread.getRegion() == pytest.approx((ov.frames_done / SR, MINUTES * 60))
+    assert "% summarised" in wave.progress_label.text()
+    assert "reading the waveform summaries" in window.statusBar().currentMessage()
+
+    # zooming while it builds: an unread stretch stays empty, then fills in where the user is
+    wave.viewbox.setXRange(1100.0, 1130.0, padding=0)
+    qtbot.waitUntil(lambda: _drawn_now(wave) and wave.overview.frames_done < 1100 * SR)
+    assert wave.curves[0].xData is None or len(wave.curves[0].xData) == 0
+    qtbot.waitUntil(lambda: wave.overview.complete, timeout=20000)
+    qtbot.waitUntil(lambda: _drawn_now(wave))
+    gap = beat.stop()
+    assert wave.viewbox.viewRange()[0] == pytest.approx([1100.0, 1130.0])  # not reset
+    assert len(wave.curves[0].xData) > 0 and wave.curves[0].xData.min() >= 1099.0
+    # complete: exactly the overview read in one go, nothing hatched, the peak in the panel
+    final = wave.overview
+    assert final is window.session.loaded.overview and final.frames_done == total
+    for a, b in zip(reference.levels, final.levels, strict=True):
+        np.testing.assert_array_equal(a.mins, b.mins)
+        np.testing.assert_array_equal(a.maxs, b.maxs)
+    assert not wave.unread.isVisible() and wave.progress_label.text() == ""
+    assert "dBFS (from the summaries)" in window.info.text()
+    assert window.session.loaded.builder is None
+    assert "long file, summaries" in window.statusBar().currentMessage()
+    # a few updates a second, not one per block (293 blocks)
+    assert 3 <= len(updates) <= 15 and updates[-1] is final
+    assert gap < 0.050 * 3, f"event loop stalled {gap * 1000:.0f} ms"  # 50 ms target, CI noise
+
+
+def test_opening_another_file_stops_reading_the_summaries(qtbot, make_window, long_wav,
+                                                          long_threshold, slow_summaries,
+                                                          speech_path):
+    from tests.ui.conftest import wait_loaded
+
+    window = make_window()
+    session = window.session
+
+    def reading():
+        assert session.loaded is not None and session.loaded.builder is not None
+        assert session.loaded.builder.frames_done > 0
+
+    window.open_paths([str(long_wav)])
+    qtbot.waitUntil(reading, timeout=10000)
+    builder = session.loaded.builder
+    window.open_paths([str(speech_path)])
+    t0 = time.perf_counter()
+    qtbot.waitUntil(lambda: not session.summaries_active(), timeout=2000)
+    assert time.perf_counter() - t0 < 0.5  # stopped between two blocks
+    done = builder.frames_done
+    assert done < builder.frames
+    wait_loaded(qtbot, window, speech_path)
+    qtbot.wait(300)
+    assert builder.frames_done == done  # nothing more was read
+    # the short file is shown, nothing of the long one arrives late
+    assert window.waveform.overview is session.loaded.overview
+    assert window.waveform.overview.complete and not window.waveform.unread.isVisible()
+    assert window.waveform.overview.frames == session.loaded.clip.frames
+    # shutting down stops a build too
+    window.open_paths([str(long_wav)])
+    qtbot.waitUntil(reading, timeout=10000)
+    builder = session.loaded.builder
+    window.shutdown()
+    qtbot.waitUntil(lambda: not session.summaries_active(), timeout=2000)
+    assert builder.frames_done < builder.frames
+
+
+def test_a_read_error_part_way_keeps_what_was_read(qtbot, make_window, long_wav,
+                                                   long_threshold, monkeypatch):
+    monkeypatch.setattr(overview_module, "READ_FRAMES", 1 << 20)
+    add = OverviewBuilder.add
+
+    def failing_add(self, block):
+        if self.frames_done >= 3 << 20:
+            raise OSError("read error")
+        add(self, block)
+
+    monkeypatch.setattr(OverviewBuilder, "add", failing_add)
+    window = make_window()
+    window.open_paths([str(long_wav)])
+    qtbot.waitUntil(lambda: window.session.loaded is not None
+                    and window.session.loaded.overview.complete, timeout=10000)
+    qtbot.waitUntil(lambda: _drawn_now(window.waveform))
+    overview = window.waveform.overview
+    assert overview is window.session.loaded.overview and overview.frames_done == 3 << 20
+    assert not window.waveform.unread.isVisible() and len(window.waveform.curves[0].xData)
+    assert "Could not read all" in window.statusBar().currentMessage()
+    assert "the file ended early" in window.info.text()
 
 
 def test_short_files_keep_the_exact_path(qtbot, window_on_samples):
