@@ -59,7 +59,7 @@ FORMATS = ("png", "npy")
 DEPTHS = (8, 16)
 PARAMS_FILE = "params.json"
 #: What the worker processes import before their first file (forkserver preloads these once).
-WORKER_MODULES = ("explorer.model.export", "scipy.fft", "threadpoolctl")
+WORKER_MODULES = ("explorer.model.export", "threadpoolctl")
 #: forkserver starts workers by forking a warm server (no re-import per worker); spawn elsewhere.
 #: A frozen (PyInstaller) app can only spawn: its executable re-enters through freeze_support().
 DEFAULT_START_METHOD = ("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
@@ -75,7 +75,7 @@ COLLECT_INTERVAL = 0.02
 #: zlib level of exported PNGs: datasets favour speed (level 1: ~3x faster, ~3% bigger).
 PNG_LEVEL = 1
 
-#: About what starting the worker processes costs (a new interpreter importing numpy and scipy,
+#: About what starting the worker processes costs (a new interpreter importing numpy,
 #: on a loaded 2-core machine). This process keeps working meanwhile, so workers pay off when
 #: the work left exceeds it: an export expected to end sooner in this process starts none.
 WORKER_START_SECONDS = 1.5
@@ -700,7 +700,7 @@ class _ThreadWorker(_Worker):
 
 class _Starter(threading.Thread):
     """Starts worker processes off the calling thread: a new interpreter takes about a second to
-    import numpy and scipy, and the calling process exports files meanwhile."""
+    import numpy, and the calling process exports files meanwhile."""
 
     def __init__(self, ctx, settings: ExportSettings, count: int) -> None:
         super().__init__(name="export-worker-starter", daemon=True)

@@ -199,7 +199,7 @@ class Session(QObject):
         if self.loaded.long:  # tiles of what is visible, computed by the view's tile loader
             from explorer.ui.long_file import LongSpectrogram
 
-            # opening the tile source (window, mel basis, scipy's import) runs in the pool too
+            # opening the tile source (window, mel basis) runs in the pool too
             self.jobs.submit("spectrogram", LongSpectrogram.open, clip.path, self.params, channel,
                              on_done=self._long_spectrogram_ready,
                              on_error=self._spectrogram_failed)
