@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from explorer.model import Spectrogram
 from explorer.model.colormaps import DEFAULT_COLORMAP, lookup_table
+from explorer.model.display import max_over_row_groups
 from explorer.model.scales import hz_to_mel, mel_to_hz
 from explorer.model.spectrogram import SpectrogramStats
 from explorer.model.tiles import TILE_COLUMNS, column_step
@@ -161,6 +162,7 @@ class SpectrogramView(QWidget):
         self.overview_step = 0
         self._ov: np.ndarray | None = None  # whole-file overview columns (NaN: not yet)
         self._ov_tiles: set[int] = set()
+        self._ov_sums: dict[int, tuple[int, float, float, float]] = {}  # per overview tile
         self._ov_dirty = False
         self._levels = (0.0, 1.0)
         self._long_frames = np.zeros(0, np.int64)  # frame index of each drawn column
@@ -437,6 +439,7 @@ class SpectrogramView(QWidget):
         self.overview_step = column_step(source.total, width)
         self._ov = np.full((source.rows, source.columns(self.overview_step)), np.nan, np.float32)
         self._ov_tiles = set()
+        self._ov_sums = {}
         self._ov_dirty = True
         self._levels = (0.0, 1.0)
         self.long_step = 0
@@ -452,6 +455,7 @@ class SpectrogramView(QWidget):
         self.tiles.set_source(None)
         self._ov = None
         self._ov_tiles = set()
+        self._ov_sums = {}
         self._long_frames = np.zeros(0, np.int64)
         self._long_values = np.zeros((0, 0), np.float32)
         self._long_timer.stop()
@@ -492,7 +496,25 @@ class SpectrogramView(QWidget):
 
     def _view_moved(self, *_) -> None:
         if self.long_spec is not None:
+            self._refine_overview()
             self._long_timer.start()
+
+    def _refine_overview(self) -> None:
+        """A wider view (the first layout, a maximised window) gets an overview of one column
+        per pixel again: the coarser columns stand in, repeated, until the finer ones arrive."""
+        source = self.long_spec.source
+        step = column_step(source.total, max(400, int(self.viewbox.width())))
+        if step >= self.overview_step:
+            return
+        factor = self.overview_step // step
+        self.overview_step = step
+        columns = source.columns(step)
+        self._ov = np.ascontiguousarray(np.repeat(self._ov, factor, axis=1)[:, :columns])
+        if self._ov.shape[1] < columns:
+            pad = np.full((source.rows, columns - self._ov.shape[1]), np.nan, np.float32)
+            self._ov = np.concatenate([self._ov, pad], axis=1)
+        self._ov_tiles = set()
+        self._ov_sums = {}
 
     def _visible_columns(self):
         """(step, first column, last column + 1) drawn for the visible time range."""
@@ -535,6 +557,7 @@ class SpectrogramView(QWidget):
             a = key.index * TILE_COLUMNS
             self._ov[:, a:a + tile.shape[1]] = tile
             self._ov_tiles.add(key.index)
+            self._ov_sums[key.index] = _finite_sums(tile)
             self._ov_dirty = True
             if self.overview_complete():  # the last one: show it and the final stats now
                 self._draw_timer.stop()
@@ -544,25 +567,24 @@ class SpectrogramView(QWidget):
             self._draw_timer.start()
 
     def _refresh_overview_stats(self) -> None:
-        """Colour levels and the stats line from the overview columns computed so far."""
+        """Colour levels and the stats line from the overview columns computed so far (from
+        each tile's sums, kept as it arrived: no pass over the whole overview)."""
         self._ov_dirty = False
         spec = self.long_spec
-        cols = np.zeros(self._ov.shape[1], bool)
-        for i in self._ov_tiles:
-            cols[i * TILE_COLUMNS:(i + 1) * TILE_COLUMNS] = True
-        if not cols.any():
+        sums = [self._ov_sums[i] for i in self._ov_tiles if i in self._ov_sums]
+        count = sum(c for c, _, _, _ in sums)
+        if not count:
             return
-        values = self._ov[:, cols]
-        finite = values[np.isfinite(values)]
-        if not finite.size:
-            return
-        vmin, vmax = float(finite.min()), float(finite.max())
+        vmin = min(lo for c, lo, _, _ in sums if c)
+        vmax = max(hi for c, _, hi, _ in sums if c)
+        mean = sum(t for _, _, _, t in sums) / count
+        columns = sum(min(TILE_COLUMNS, self._ov.shape[1] - i * TILE_COLUMNS)
+                      for i in self._ov_tiles)
         if vmax <= vmin:
             vmax = vmin + 1e-6
         self._levels = (vmin, vmax)
         self.colour_bar.set_range(vmin, vmax, spec.unit)
-        stats = SpectrogramStats((values.shape[0], values.shape[1]), vmin, vmax,
-                                 float(np.mean(finite, dtype=np.float64)))
+        stats = SpectrogramStats((self._ov.shape[0], columns), vmin, vmax, mean)
         spec.stats = stats
         done = "complete" if self.overview_complete() else "so far"
         self.stats_label.setText(
@@ -596,7 +618,8 @@ class SpectrogramView(QWidget):
                 lo, hi = max(a, first), min(a + tile.shape[1], last)
                 if hi > lo:
                     image[:, lo - first:hi - first] = tile[:, lo - a:hi - a]
-        image[np.isnan(image)] = self._levels[0]
+        if not self.overview_complete():  # columns not computed yet show as the floor
+            image[np.isnan(image)] = self._levels[0]
         hop_s = source.hop_seconds
         col_s = step * hop_s
         self._long_frames, self._long_values, self._long_col_s = frames, image, col_s
@@ -604,7 +627,7 @@ class SpectrogramView(QWidget):
         if self.array_mode:
             return
         c_lo, c_hi = self._c_range
-        shown = np.maximum.reduceat(image, self._long_rows, axis=0)
+        shown = max_over_row_groups(image, self._long_rows)
         self.image.setImage(shown, levels=self._levels, autoLevels=False)
         self.image.setRect(frames[0] * hop_s - col_s / 2, c_lo, len(frames) * col_s, c_hi - c_lo)
 
@@ -621,3 +644,12 @@ class SpectrogramView(QWidget):
             return None
         return (row, int(frames[col]), float(values[row, col]), float(frames[col] * hop_s),
                 float(self.long_spec.frequencies[row]))
+
+
+def _finite_sums(values: np.ndarray) -> tuple[int, float, float, float]:
+    """(count, min, max, sum) of the finite values: a tile's share of the overview's stats."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return 0, 0.0, 0.0, 0.0
+    return (int(finite.size), float(finite.min()), float(finite.max()),
+            float(np.sum(finite, dtype=np.float64)))

@@ -154,6 +154,36 @@ def test_long_file_opens_from_summaries_and_tiles(qtbot, make_window, long_wav, 
     qtbot.wait(50)
 
 
+def test_a_wider_window_gets_a_finer_overview(qtbot, make_window, long_wav, long_threshold):
+    """The overview is one column per pixel of the width the view has, even when it grows
+    after the file opened (the first layout, a maximised window)."""
+    window = make_window()
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: window.spectrogram.viewbox.width() > 100)
+    window.open_paths([str(long_wav)])
+    spec_view = window.spectrogram
+    qtbot.waitUntil(spec_view.overview_complete, timeout=20000)
+    qtbot.wait(300)  # the layout settles (opening a file widens the view a little)
+    qtbot.waitUntil(spec_view.overview_complete, timeout=20000)
+    narrow_step, narrow_width = spec_view.overview_step, spec_view.viewbox.width()
+    source = window.session.spectrogram.source
+    window.resize(2400, 700)
+    try:
+        qtbot.waitUntil(lambda: spec_view.viewbox.width() > 1.5 * narrow_width, timeout=5000)
+    except Exception:
+        raise AssertionError(f"the view did not widen: {narrow_width} -> "
+                             f"{spec_view.viewbox.width()} (window {window.width()})") from None
+    qtbot.waitUntil(lambda: spec_view.overview_step < narrow_step and spec_view.overview_complete(),
+                    timeout=20000)
+    assert source.columns(spec_view.overview_step) >= spec_view.viewbox.width()
+    assert not np.isnan(spec_view._ov).any()
+    # the finer overview holds the tiles' own columns
+    tile = source.tile(spec_view.overview_step, 1)
+    np.testing.assert_array_equal(spec_view._ov[:, 256:256 + tile.shape[1]], tile)
+    spec_view.tiles.set_source(None)
+    spec_view.tiles.wait(5000)
+
+
 def _drawn_now(wave) -> bool:
     return not wave._redraw_timer.isActive()
 
