@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.model import Spectrogram
 from explorer.model.colormaps import DEFAULT_COLORMAP, lookup_table
@@ -179,9 +179,13 @@ class SpectrogramView(QWidget):
         self.stats_label.setToolTip("The array's shape, min, max and mean (as the CLI's --stats)")
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)
+        # the stats may be longer than the view is wide (a long file's): they wrap onto a second
+        # line rather than widening the window past the screen and squeezing the docks
+        self.stats_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.stats_label.setWordWrap(True)
+        self.stats_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.title)
-        top.addStretch(1)
-        top.addWidget(self.stats_label)
+        top.addWidget(self.stats_label, 1)
 
         self.freq_axis = FrequencyAxis()
         self.viewbox = TimeViewBox()
@@ -269,7 +273,7 @@ class SpectrogramView(QWidget):
         self._leave_long()
         self.spec = None
         self.image.clear()
-        self.stats_label.setText("")
+        self._set_stats("")
         self.set_message(message)
 
     def set_spectrogram(self, spec: Spectrogram) -> None:
@@ -279,7 +283,7 @@ class SpectrogramView(QWidget):
         self._leave_long()
         self.spec = spec
         self.set_message("")
-        self.stats_label.setText(stats_text(spec))
+        self._set_stats(stats_text(spec))
         self._render()
 
     def _render(self) -> None:
@@ -427,6 +431,13 @@ class SpectrogramView(QWidget):
         self.playhead.setValue(seconds)
         self.playhead.setVisible(not self.array_mode)
 
+    def _set_stats(self, text: str) -> None:
+        """The stats line; its tooltip holds all of it, as a narrow view cuts it."""
+        self.stats_label.setText(text)
+        self.stats_label.setToolTip(
+            (text + "\n\n" if text else "") + "The array's shape, min, max and mean (as the CLI's "
+            "--stats)")
+
     # ---- long files: tiles of what is visible -----------------------------------------------
     def _set_long(self, spec) -> None:
         """Show a long file's LongSpectrogram: the whole-file overview columns (one per pixel
@@ -443,7 +454,7 @@ class SpectrogramView(QWidget):
         self._ov_dirty = True
         self._levels = (0.0, 1.0)
         self.long_step = 0
-        self.stats_label.setText("long file: computing the overview…")
+        self._set_stats("long file: computing the overview…")
         self.set_message("")
         self._setup_long_axes()
         self._update_long()
@@ -587,9 +598,9 @@ class SpectrogramView(QWidget):
         stats = SpectrogramStats((self._ov.shape[0], columns), vmin, vmax, mean)
         spec.stats = stats
         done = "complete" if self.overview_complete() else "so far"
-        self.stats_label.setText(
-            f"long file — stats of the computed overview ({done}: {stats.shape[1]} columns, "
-            f"one every {self.overview_step} hops): min {stats.min:.4f}  max {stats.max:.4f}  "
+        self._set_stats(
+            f"long file — overview ({done}: {stats.shape[1]} columns, one every "
+            f"{self.overview_step} hops): min {stats.min:.4f}  max {stats.max:.4f}  "
             f"mean {stats.mean:.4f}  [{spec.ref_text}]")
 
     def _draw_long(self) -> None:

@@ -30,7 +30,16 @@ def test_down_loads_next_and_space_plays(qtbot, window_on_samples, samples_dir, 
     assert window.playback.state == "stopped"
 
 
-def test_holding_down_drops_stale_results(qtbot, make_window, speech_path, tmp_path):
+def test_holding_down_drops_stale_results(qtbot, make_window, speech_path, tmp_path, monkeypatch):
+    from explorer.ui import session as session_module
+
+    load = session_module._load_job
+
+    def slow_load(*args, **kwargs):  # a load slower than key repeat, as on a network drive:
+        time.sleep(0.05)  # the results of keys already left behind must then be dropped
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(session_module, "_load_job", slow_load)
     folder = tmp_path / "many"
     folder.mkdir()
     count = 40

@@ -154,6 +154,22 @@ def test_long_file_opens_from_summaries_and_tiles(qtbot, make_window, long_wav, 
     qtbot.wait(50)
 
 
+def test_long_file_stats_do_not_widen_the_window(qtbot, make_window, long_wav, long_threshold):
+    """A long file's stats line is long: it wraps instead of pushing the window off the screen
+    and squeezing the file and info docks."""
+    window = make_window()
+    qtbot.waitUntil(lambda: window.spectrogram.viewbox.width() > 100)
+    docks = window.browser.width()
+    window.open_paths([str(long_wav)])
+    qtbot.waitUntil(window.spectrogram.overview_complete, timeout=20000)
+    qtbot.wait(200)
+    assert len(window.spectrogram.stats_label.text()) > 100
+    assert window.minimumSizeHint().width() <= 1280 and window.width() == 1280
+    assert window.browser.width() >= docks - 20
+    window.spectrogram.tiles.set_source(None)
+    window.spectrogram.tiles.wait(5000)
+
+
 def test_a_wider_window_gets_a_finer_overview(qtbot, make_window, long_wav, long_threshold):
     """The overview is one column per pixel of the width the view has, even when it grows
     after the file opened (the first layout, a maximised window)."""
