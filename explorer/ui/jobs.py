@@ -7,12 +7,30 @@ result of one that was already running is dropped instead of being shown late.
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+_niced = threading.local()
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Adds `nice` to the calling thread's niceness, once per thread, so that the GUI thread
+    wins the CPU from background work (Linux per-thread nice; elsewhere nothing happens). For
+    threads of a pool that runs nothing else."""
+    if getattr(_niced, "done", False):
+        return
+    _niced.done = True
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+    except (AttributeError, OSError):
+        pass
 
 
 class _Signals(QObject):

@@ -11,7 +11,6 @@ the preview.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from explorer.model import AudioInfo
 from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
+from explorer.ui.jobs import lower_thread_priority
 
 #: Environment override of the threshold in seconds (tests use a small value).
 LONG_SECONDS_ENV = "AUDIO_EXPLORER_LONG_SECONDS"
@@ -34,7 +34,6 @@ PREVIEW_FRAMES = 3
 #: Niceness added to the thread reading summaries, so the GUI thread wins the CPU while the
 #: summaries, the spectrogram tiles and the GUI all want it (Linux per-thread nice).
 SUMMARY_NICE = 5
-_niced = threading.local()
 
 
 def long_threshold_seconds() -> float:
@@ -157,20 +156,10 @@ def long_overview_job(builder: OverviewBuilder, clip: LongClip,
     """Worker: reads the summaries block by block (the GUI snapshots `builder` meanwhile) and
     the info panel's text with the peak; `cancelled()` stops it between two blocks.
     Runs at a lower priority: its thread must be one that only ever runs this job."""
-    _lower_priority()
+    lower_thread_priority(SUMMARY_NICE)
     overview = builder.read_file(cancelled=cancelled)
     return overview, long_summary(clip, overview)
 
-
-def _lower_priority() -> None:
-    if getattr(_niced, "done", False):
-        return
-    _niced.done = True
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + SUMMARY_NICE)
-    except (AttributeError, OSError):
-        pass
 
 
 @dataclass(eq=False)

@@ -8,29 +8,16 @@ into the cache; `tileReady` then tells the view to redraw.
 
 from __future__ import annotations
 
-import os
-import threading
 import traceback
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from explorer.model.tiles import CACHE_BYTES, TileCache, TileKey, TileSource
+from explorer.ui.jobs import lower_thread_priority
 
 #: Niceness added to tile worker threads, so the GUI thread wins the CPU when they compete
 #: (Linux per-thread nice; elsewhere nothing happens).
 WORKER_NICE = 5
-_niced = threading.local()
-
-
-def _lower_priority() -> None:
-    if getattr(_niced, "done", False):
-        return
-    _niced.done = True
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICE)
-    except (AttributeError, OSError):
-        pass
 
 
 class _Signals(QObject):
@@ -46,7 +33,7 @@ class _TileJob(QRunnable):
         self._signals = loader._signals
 
     def run(self) -> None:  # worker thread
-        _lower_priority()
+        lower_thread_priority(WORKER_NICE)
         loader = self._loader
         if loader._generation != self._generation or self._key not in loader._wanted:
             self._signals.done.emit(self._generation, self._key, None)
