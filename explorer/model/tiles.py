@@ -4,13 +4,16 @@ A long recording's full spectrogram (an hour at 44.1 kHz: 1025 x 310 000 floats,
 built. A view of a time range asks for one column every `step` hops (a power of two chosen so that
 there are about as many columns as pixels); columns are computed in tiles of `TILE_COLUMNS` at the
 STFT's own frame positions (librosa's centred frames, `frame * hop - n_fft // 2`), so a tile at
-step 1 holds exactly the block-wise STFT's columns, and a tile at step s holds every s-th of them.
+step 1 holds exactly the block-wise STFT's columns. A column at step s > 1 stands for the s frames
+around its own: it holds their peak (per bin, before the mel projection and dB) over up to
+`POOL_FRAMES` of them spread evenly across the span (all of them when s <= POOL_FRAMES), so that a
+short call between two columns still shows in the overview of an hour, as a peak meter would.
 
 Values in dB use a FIXED reference (the whole array's max/min is unknown until all of it is
 computed): `db_ref` when it is a number, else a full-scale sine's peak bin ("dB re full scale").
 `top_db` then clips below -top_db relative to that reference.
 
-Tiles are cached in an LRU under a byte budget. Pure numpy/scipy/soundfile: no Qt here.
+Tiles are cached in an LRU under a byte budget. Pure numpy/soundfile: no Qt here.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ TILE_COLUMNS = 256
 CACHE_BYTES = 256 << 20
 #: Above this many samples between two consecutive columns, frames are read one by one.
 CONTIGUOUS_READ_LIMIT = 4
+#: Frames whose peak a column at step > 1 shows (spread over the frames it stands for).
+POOL_FRAMES = 8
+#: Columns computed at once in a pooled tile (bounds its temporaries: ~25 MB at n_fft 2048).
+POOL_CHUNK = 64
 
 
 def column_step(hops: float, width: int) -> int:
@@ -167,10 +174,38 @@ class TileSource:
         # down from that fixed 0 dB, since the file's max is unknown
         return stft.to_db_inplace(linear, p.power, lambda _values: self.ref, p.top_db, top_from=0.0)
 
+    def pool_frames(self, frames: np.ndarray, step: int) -> np.ndarray:
+        """(len(frames), k) the frames whose peak each column at `step` shows: k = min(step,
+        POOL_FRAMES) spread evenly over the step frames centred on the column's own."""
+        k = min(step, POOL_FRAMES)
+        offsets = (np.arange(k) * step) // k - step // 2
+        return np.clip(np.asarray(frames)[:, None] + offsets[None, :], 0, self.total - 1)
+
+    def pooled_columns(self, frames: np.ndarray, step: int) -> np.ndarray:
+        """The columns at `step` for these frames: per bin, the peak of |STFT|**power over each
+        column's pool frames (then projected for mel); rows x len(frames)."""
+        frames = np.asarray(frames)
+        if step <= 1 or len(frames) == 0:
+            return self.linear_columns(frames, 1)
+        out = np.empty((self.rows, len(frames)), np.float32)
+        spacing = max(1, step // min(step, POOL_FRAMES))
+        for a in range(0, len(frames), POOL_CHUNK):
+            pool = self.pool_frames(frames[a:a + POOL_CHUNK], step)
+            samples = np.ascontiguousarray(self._frame_samples(pool.ravel(), spacing))
+            # frames-major (n*k x bins): the peak over each column's k frames, then the mel
+            # projection frames-major too, as stft.frame_magnitudes projects
+            mags = stft.frame_magnitudes(samples, self.window, self.params.power).T
+            peak = mags.reshape(pool.shape[0], pool.shape[1], mags.shape[1]).max(axis=1)
+            if self.projection is not None:
+                peak = peak @ self.projection.T
+            out[:, a:a + pool.shape[0]] = peak.T
+        return out
+
     def tile(self, step: int, index: int) -> np.ndarray:
-        """One tile: rows x (<= TILE_COLUMNS) display values (dB with the fixed ref, or linear)."""
+        """One tile: rows x (<= TILE_COLUMNS) display values (dB with the fixed ref, or linear);
+        exact STFT frames at step 1, pooled peaks above."""
         frames = self.tile_frames(step, index)
-        return self.to_display(self.linear_columns(frames, step))
+        return self.to_display(self.pooled_columns(frames, step))
 
     def close(self) -> None:
         handle = getattr(self._local, "handle", None)

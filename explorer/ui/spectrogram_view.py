@@ -12,7 +12,7 @@ from explorer.model.colormaps import DEFAULT_COLORMAP, lookup_table
 from explorer.model.display import max_over_row_groups
 from explorer.model.scales import hz_to_mel, mel_to_hz
 from explorer.model.spectrogram import SpectrogramStats
-from explorer.model.tiles import TILE_COLUMNS, column_step
+from explorer.model.tiles import POOL_FRAMES, TILE_COLUMNS, column_step
 from explorer.ui.tile_loader import TileLoader
 from explorer.ui.waveform_view import PLAYHEAD_COLOUR, TimeViewBox, style_plot
 
@@ -598,9 +598,11 @@ class SpectrogramView(QWidget):
         stats = SpectrogramStats((self._ov.shape[0], columns), vmin, vmax, mean)
         spec.stats = stats
         done = "complete" if self.overview_complete() else "so far"
+        pooled = min(self.overview_step, POOL_FRAMES)
         self._set_stats(
             f"long file — overview ({done}: {stats.shape[1]} columns, one every "
-            f"{self.overview_step} hops): min {stats.min:.4f}  max {stats.max:.4f}  "
+            f"{self.overview_step} hops, each the peak of {pooled} of its frames): "
+            f"min {stats.min:.4f}  max {stats.max:.4f}  "
             f"mean {stats.mean:.4f}  [{spec.ref_text}]")
 
     def _draw_long(self) -> None:

@@ -9,6 +9,7 @@ import soundfile as sf
 from explorer.model import stft
 from explorer.model.spectrogram import SpectrogramParams, linear_spectrogram
 from explorer.model.tiles import (
+    POOL_FRAMES,
     TILE_COLUMNS,
     TileCache,
     TileKey,
@@ -70,6 +71,63 @@ def test_tile_columns_equal_the_blockwise_stft_at_the_same_frames(wav, params, s
         np.testing.assert_array_equal(got, full[:, frames])
     else:
         np.testing.assert_allclose(got, full[:, frames], rtol=1e-5, atol=1e-6 * full.max())
+
+
+@pytest.mark.parametrize("params", [
+    SpectrogramParams(),
+    SpectrogramParams(kind="mel", power=1.0, n_fft=1024, hop_length=256),
+], ids=["stft-power", "mel-magnitude"])
+@pytest.mark.parametrize("step", [2, 8, 64])
+def test_pooled_tiles_hold_the_peak_of_the_frames_each_column_stands_for(wav, params, step):
+    """Above step 1 a column is, per bin, the max of |STFT|**power over min(step, POOL_FRAMES)
+    frames spread over its span (all of them up to POOL_FRAMES), projected for mel after."""
+    linear = reference(wav, params.with_(kind="stft"))  # bins x frames, the block engine's
+    source = TileSource(wav, params)
+    got, pools = [], []
+    for index in range(source.tile_count(step)):
+        frames = source.tile_frames(step, index)
+        got.append(source.pooled_columns(frames, step))
+        pools.append(source.pool_frames(frames, step))
+    got, pools = np.concatenate(got, axis=1), np.concatenate(pools)
+    k = min(step, POOL_FRAMES)
+    assert pools.shape == (source.columns(step), k)
+    centres = np.arange(source.columns(step)) * step
+    inner = (centres >= step) & (centres < source.total - step)
+    spans = pools[inner] - centres[inner, None]
+    assert spans.min() >= -(step // 2) and spans.max() < step - step // 2
+    if step <= POOL_FRAMES:  # every frame of the span, once
+        assert np.all(np.diff(pools[inner], axis=1) == 1)
+    peak = linear[:, pools].max(axis=2)
+    if params.kind == "stft":
+        np.testing.assert_array_equal(got, peak)
+    else:
+        basis = stft.mel_basis(SR, params.n_fft, params.n_mels, params.fmin,
+                               params.resolved_fmax(SR))
+        np.testing.assert_allclose(got, basis @ peak, rtol=1e-5, atol=1e-6 * got.max())
+
+
+def test_a_short_call_between_two_overview_columns_still_shows(tmp_path):
+    """60 s of faint noise with a 0.6 s whistle at 3 kHz between two columns of a step-64
+    overview (4.1 s apart). The single frame at each column misses it; the pooled columns see
+    every event longer than their frames' spacing (step / POOL_FRAMES hops: 0.51 s here)."""
+    rng = np.random.default_rng(3)
+    y = 0.001 * rng.standard_normal(SR * 60).astype(np.float32)
+    params = SpectrogramParams(n_fft=512, hop_length=512)
+    step = 64
+    start = int(10.5 * step * 512) + 1234  # between columns 10 and 11, off any pool frame
+    t = np.arange(int(0.6 * SR)) / SR
+    y[start:start + t.size] += 0.5 * np.sin(2 * np.pi * 3000 * t).astype(np.float32)
+    path = tmp_path / "call.wav"
+    sf.write(path, y, SR, subtype="FLOAT")
+    source = TileSource(path, params)
+    assert step / POOL_FRAMES * 512 < t.size
+    bin_3k = int(round(3000 * params.n_fft / SR))
+    frames = source.tile_frames(step, 0)
+    single = source.to_display(source.linear_columns(frames, step))
+    pooled = source.tile(step, 0)
+    assert single[bin_3k].max() < -60  # missed: only noise at the columns' own frames
+    assert pooled[bin_3k].max() > -20  # seen by the column standing for those frames
+    assert int(np.argmax(pooled[bin_3k])) in (10, 11)
 
 
 def test_tile_edges_first_last_and_across_tiles(wav):
