@@ -1,14 +1,14 @@
 """Playback of long files without loading them: the Player gets a window of the file at a time.
 
 `WindowedPlayer` stands between `transport.Playback` and the real `Player` while a long file is
-shown. Playback asks it to play from an absolute frame; it reads WINDOW_SECONDS from the file
-and plays those. A feeder thread reads the following window while the current one plays and
-chains it onto the playing stream (`Player.queue_next`), so window boundaries are
-sample-continuous: no reopened stream, no gap (the software resampler, when the device refuses
-the rate, is a stream too, so windows join cleanly there as well). The next window is read as
-soon as the player switches to the one queued before, a whole window ahead of need, so memory
-stays two windows (30 s: 5 MB of float32 at 44.1 kHz mono each), whatever the file's length.
-Positions and seeks are translated between file frames and the player's frames. A loop region
+shown. Playback asks it to play from an absolute frame; it reads the first FIRST_WINDOW_SECONDS
+from the file and plays those. A feeder thread reads what follows, WINDOW_SECONDS at a time,
+while the current window plays and chains it onto the playing stream (`Player.queue_next`), so
+window boundaries are sample-continuous: no reopened stream, no gap (the software resampler, when
+the device refuses the rate, is a stream too, so windows join cleanly there as well). The next
+window is read as soon as the player switches to the one queued before, a whole window ahead of
+need, so memory stays two windows (30 s: 5 MB of float32 at 44.1 kHz mono each), whatever the
+file's length. Positions and seeks are translated between file frames and the player's frames. A loop region
 is played as one window when it is at most MAX_LOOP_SECONDS long; a seek outside the held
 windows, a new loop region, or a feeder too late (the chain ran out) restart from the file.
 """
@@ -23,6 +23,9 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 30.0
+#: What play() (a click, the GUI thread) reads before sound starts; the feeder reads the
+#: following whole window off the GUI thread at once (2 s: ~1 ms of reading, not ~15-40 ms).
+FIRST_WINDOW_SECONDS = 2.0
 MAX_LOOP_SECONDS = 300.0
 FEED_PERIOD = 0.05  # seconds between the feeder's looks at the player (at most)
 
@@ -47,6 +50,7 @@ class WindowedPlayer:
         self.player = player
         self.clip = clip
         self.window = max(1, int(window_seconds * clip.sample_rate))
+        self.first = max(1, min(self.window, int(FIRST_WINDOW_SECONDS * clip.sample_rate)))
         self.origin = 0  # file frame of the player's source frame 0
         self.queued_to = 0  # file frame where the samples handed to the player end
         self.end = clip.frames  # where playback stops (file frames)
@@ -79,7 +83,7 @@ class WindowedPlayer:
                 if start:
                     self.player.set_loop((0, data.shape[0]))  # the whole region, not from start
             else:
-                stop = min(self.end, frame + self.window)
+                stop = min(self.end, frame + self.first)  # the rest comes from the feeder
                 data, origin = self.clip.read(frame, stop), frame
                 self.player.play(data, sr, rate=rate, start=0, more=stop < self.end)
             self._play_id = getattr(self.player, "play_id", None)  # ours, not a later play()

@@ -366,17 +366,18 @@ def test_long_file_plays_window_by_window(qtbot, make_window, fake_player, long_
                                           long_threshold):
     """The player gets one window of the file at a time, never the whole file; the next window
     is chained onto the playing stream ahead of time (gapless), one window ahead at most."""
-    from explorer.ui.long_playback import WINDOW_SECONDS, WindowedPlayer
+    from explorer.ui.long_playback import FIRST_WINDOW_SECONDS, WINDOW_SECONDS, WindowedPlayer
 
     window = make_window()
     window.open_paths([str(long_wav)])
     qtbot.waitUntil(lambda: window.session.loaded is not None, timeout=20000)
     assert isinstance(window.playback.player, WindowedPlayer)
-    frames = int(WINDOW_SECONDS * SR)
+    frames, first = int(WINDOW_SECONDS * SR), int(FIRST_WINDOW_SECONDS * SR)
     window.playback.seek(600.0)
     window.playback.play()
+    # the click reads only a short first window (on the GUI thread), so sound starts at once
     play = fake_player.called("play")[-1]
-    assert play[1] == frames and play[2] == SR and play[4] == 0
+    assert play[1] == first and play[2] == SR and play[4] == 0
     assert window.playback.player.position == 600 * SR
     # the next window is read off the GUI thread and queued behind the playing one
     qtbot.waitUntil(lambda: len(fake_player.called("queue_next")) == 1)
@@ -384,19 +385,19 @@ def test_long_file_plays_window_by_window(qtbot, make_window, fake_player, long_
     qtbot.wait(150)
     assert len(fake_player.called("queue_next")) == 1  # one window ahead, no more
     # the player moved on into it: positions continue in file frames, the one after is queued
-    fake_player.queued, fake_player.position = 0, frames + 100
-    assert window.playback.player.position == 600 * SR + frames + 100
+    fake_player.queued, fake_player.position = 0, first + 100
+    assert window.playback.player.position == 600 * SR + first + 100
     qtbot.waitUntil(lambda: len(fake_player.called("queue_next")) == 2)
     assert len(fake_player.called("play")) == 1
-    # had the chain run out (a read too late), the next window plays from where it ended
+    # had the chain run out (a read too late), playback goes on from where it ended
     fake_player.state = "stopped"
-    fake_player.position = 3 * frames
+    fake_player.position = first + 2 * frames
     assert window.playback.player.state == "playing"
-    assert window.playback.player.position == 600 * SR + 3 * frames
+    assert window.playback.player.position == 600 * SR + first + 2 * frames
     assert len(fake_player.called("play")) == 2
-    # a seek outside the window reads the window there
+    # a seek outside the held windows reads from there
     window.playback.seek(60.0)
-    assert fake_player.called("play")[-1][1] == int(WINDOW_SECONDS * SR)
+    assert fake_player.called("play")[-1][1] == first
     assert window.playback.player.position == 60 * SR
     # a short loop region is played as one looping window
     window.session.set_selection((100.0, 102.0))

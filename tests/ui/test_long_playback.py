@@ -242,6 +242,27 @@ def test_long_file_plays_gapless_across_windows(null_sink: SoundCard, tone_clip:
 
 
 @pytest.mark.sound
+def test_a_short_first_window_then_whole_windows_play_gapless(
+        null_sink: SoundCard, tone_clip: LongClip, monkeypatch: pytest.MonkeyPatch) -> None:
+    """play() reads only a short first window (it runs on the GUI thread); the feeder chains the
+    whole windows that follow before it runs out."""
+    from explorer.ui import long_playback
+
+    monkeypatch.setattr(long_playback, "FIRST_WINDOW_SECONDS", 0.25)
+    player = CountingPlayer()
+    wp = WindowedPlayer(player, tone_clip, window_seconds=1.0)
+    assert wp.first == TONE_SR // 4 and wp.window == TONE_SR
+    try:
+        with null_sink.recording() as rec:
+            wp.play(np.zeros((0, 1)), TONE_SR)
+            assert wp.wait(20)
+    finally:
+        wp.stop()
+    assert player.plays == 1 and wp.windows_read == 4  # 0.25 s, then 1 s, 1 s and 0.75 s
+    _assert_one_continuous_tone(rec, 440.0, TONE_SECONDS)
+
+
+@pytest.mark.sound
 def test_gapless_through_the_software_resampler(null_sink: SoundCard, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """A device refusing the file's rate: windows are converted by one streaming resampler."""
