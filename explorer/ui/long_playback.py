@@ -8,9 +8,10 @@ window boundaries are sample-continuous: no reopened stream, no gap (the softwar
 the device refuses the rate, is a stream too, so windows join cleanly there as well). The next
 window is read as soon as the player switches to the one queued before, a whole window ahead of
 need, so memory stays two windows (30 s: 5 MB of float32 at 44.1 kHz mono each), whatever the
-file's length. Positions and seeks are translated between file frames and the player's frames. A loop region
-is played as one window when it is at most MAX_LOOP_SECONDS long; a seek outside the held
-windows, a new loop region, or a feeder too late (the chain ran out) restart from the file.
+file's length. Positions and seeks are translated between file frames and the player's frames.
+A loop region is played as one window when it is at most MAX_LOOP_SECONDS long (read off the GUI
+thread when longer than a window); a seek outside the held windows, a new loop region, or a
+feeder too late (the chain ran out) restart from the file.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class WindowedPlayer:
         self._play_id: int | None = None  # the player's play() that the feeder chains onto
         self._wake = threading.Event()  # set to end the current feeder
         self._lock = threading.Lock()  # the feeder's queueing vs. restarts and stop
+        self._pending: tuple[int, bool] | None = None  # (frame, paused): a loop being read
 
     def __getattr__(self, name):  # rate, volume, device, on_finished, tap, ...
         return getattr(self.player, name)
@@ -75,13 +77,17 @@ class WindowedPlayer:
             self._epoch += 1
             self._wake.set()
             self._running, self._idle = False, frame  # until the player plays (it may refuse)
+            self._pending = None
+            if self.loop is not None and self.loop[1] - self.loop[0] > self.window:
+                # a long loop region (up to 5 min: ~120 ms to read) is read off the GUI thread;
+                # it plays once read, and reads as playing (or paused) meanwhile
+                self._pending = (frame, paused)
+                self._running = True
+                threading.Thread(target=self._read_loop, args=(self._epoch, self.loop),
+                                 daemon=True, name="long-playback-loop").start()
+                return
             if self.loop is not None:
-                a, b = self.loop
-                data, origin = self.clip.read(a, b), a
-                start = max(0, min(frame - a, data.shape[0]))
-                self.player.play(data, sr, rate=rate, start=start, loop=True)
-                if start:
-                    self.player.set_loop((0, data.shape[0]))  # the whole region, not from start
+                data, origin = self._play_loop(self.clip.read(*self.loop), frame, rate)
             else:
                 stop = min(self.end, frame + self.first)  # the rest comes from the feeder
                 data, origin = self.clip.read(frame, stop), frame
@@ -95,6 +101,42 @@ class WindowedPlayer:
             self._wake = threading.Event()
             threading.Thread(target=self._feed, args=(self._epoch, self._wake), daemon=True,
                              name="long-playback-feeder").start()
+
+    def _play_loop(self, data: np.ndarray, frame: int, rate: float) -> tuple[np.ndarray, int]:
+        """The loop region's samples to the player, looping, from `frame` (the lock held)."""
+        a = self.loop[0]
+        start = max(0, min(frame - a, data.shape[0]))
+        self.player.play(data, self.clip.sample_rate, rate=rate, start=start, loop=True)
+        if start:
+            self.player.set_loop((0, data.shape[0]))  # the whole region, not from start
+        return data, a
+
+    def _read_loop(self, epoch: int, region: tuple[int, int]) -> None:
+        """Reader thread of a long loop region: plays it unless something else started since."""
+        try:
+            data = self.clip.read(*region)
+        except Exception:
+            log.exception("reading %s for playback failed", getattr(self.clip, "name", "?"))
+            data = None
+        with self._lock:
+            if epoch != self._epoch or self._pending is None:
+                return
+            frame, paused = self._pending
+            self._pending = None
+            if data is None:
+                self._running, self._idle = False, frame
+                return
+            try:
+                data, self.origin = self._play_loop(data, frame, self.player.rate)
+            except Exception:
+                log.exception("playing %s failed", getattr(self.clip, "name", "?"))
+                self._running, self._idle = False, frame
+                return
+            self.queued_to = self.origin + data.shape[0]
+            self._play_id = getattr(self.player, "play_id", None)
+            self.windows_read += 1
+            if paused:
+                self.player.pause()
 
     def _feed(self, epoch: int, wake: threading.Event) -> None:
         """Feeder thread: whenever the player has nothing chained after the window it plays,
@@ -132,6 +174,9 @@ class WindowedPlayer:
 
     @property
     def state(self) -> str:
+        pending = self._pending
+        if pending is not None:
+            return "paused" if pending[1] else "playing"
         state = self.player.state
         if state == "stopped" and self._running:
             reached = self.origin + int(self.player.position)
@@ -147,7 +192,7 @@ class WindowedPlayer:
 
     @property
     def position(self) -> int:
-        if not self._running:
+        if not self._running or self._pending is not None:
             return self._idle
         return self.origin + int(self.player.position)
 
@@ -158,6 +203,11 @@ class WindowedPlayer:
     def seek(self, frame: int) -> None:
         frame = max(0, min(int(frame), self.end))
         if not self._running:
+            self._idle = frame
+            return
+        pending = self._pending
+        if pending is not None:  # the loop region is still being read: start there once read
+            self._pending = (frame, pending[1])
             self._idle = frame
             return
         # within what the player holds, and not so near its end that the feeder could be late
@@ -173,6 +223,10 @@ class WindowedPlayer:
             if self.loop is None:
                 return  # nothing changes (Playback says so on every selection change)
             self.loop = None
+            pending = self._pending
+            if pending is not None:  # the loop region was still being read: play on instead
+                self._start(pending[0], self.player.rate, paused=pending[1])
+                return
             # the loop window plays on to its end; the feeder chains what follows it
             self.player.set_loop(None)
             return
@@ -192,12 +246,21 @@ class WindowedPlayer:
             if self._running:
                 self._idle = self.position
             self._running = False
+            self._pending = None
             self.player.stop()
 
     def pause(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            self._pending = (pending[0], True)
+            return
         self.player.pause()
 
     def resume(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            self._pending = (pending[0], False)
+            return
         self.player.resume()
 
     def set_rate(self, rate: float) -> None:

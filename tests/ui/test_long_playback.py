@@ -288,3 +288,46 @@ def test_gapless_through_the_software_resampler(null_sink: SoundCard, tmp_path: 
     assert player.stream_rate == round(player.device_info.default_samplerate) != 8000
     assert player.plays == 1 and wp.windows_read == 4
     _assert_one_continuous_tone(rec, 440.0, 2.0)
+
+
+class SlowClip:
+    """A long clip whose reads take a while, as 5 minutes of a long file do (~120 ms)."""
+
+    def __init__(self, frames: int, sample_rate: int, delay: float) -> None:
+        self.frames, self.sample_rate, self.channels = frames, sample_rate, 1
+        self.name, self.delay, self.reads = "slow.wav", delay, []
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        self.reads.append((start, stop))
+        if stop - start > self.sample_rate:  # only long reads are slow
+            time.sleep(self.delay)
+        return np.zeros((max(0, stop - start), 1), np.float32)
+
+
+def test_a_long_loop_region_is_read_off_the_calling_thread(fake_player) -> None:
+    """Turning on a loop of minutes must not hold the GUI thread while it is read: the call
+    returns at once, playback reads as playing (and where it will start), then the region plays
+    looping; stopping meanwhile drops the read."""
+    sr = 1000
+    clip = SlowClip(3600 * sr, sr, delay=0.3)
+    wp = WindowedPlayer(fake_player, clip, window_seconds=30)
+    wp.play(np.zeros((0, 1)), sr, start=1000 * sr)
+    t0 = time.perf_counter()
+    wp.set_loop((1000 * sr, 1200 * sr))  # 200 s
+    assert time.perf_counter() - t0 < 0.05
+    assert wp.state == "playing" and wp.position == 1000 * sr
+    wp.pause()
+    assert wp.state == "paused"
+    deadline = time.monotonic() + 5
+    while fake_player.called("play")[-1][6] is not True and time.monotonic() < deadline:
+        time.sleep(0.01)
+    play = fake_player.called("play")[-1]
+    assert play[1] == 200 * sr and play[6] is True  # the whole region, looping
+    assert fake_player.state == "paused" and wp.state == "paused"
+    # again, stopped before the read ends: nothing plays afterwards
+    wp.resume()
+    wp.set_loop((2000 * sr, 2100 * sr))
+    plays = len(fake_player.called("play"))
+    wp.stop()
+    time.sleep(0.5)
+    assert len(fake_player.called("play")) == plays and wp.state == "stopped"
