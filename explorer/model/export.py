@@ -617,7 +617,7 @@ class _Worker:
         inherited: list[int] = []
         if ctx.get_start_method() == "fork":  # the child gets every fd of ours: list the pipes'
             inherited = [self.conn.fileno()] + [w.conn.fileno() for w in siblings
-                                                 if isinstance(w, _Worker) and not w.conn.closed]
+                                                 if not w.conn.closed]
         self.process = ctx.Process(target=_worker_main, args=(child, settings, inherited),
                                    daemon=True, name="audio-explorer-export")
         self.process.start()

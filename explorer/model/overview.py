@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from explorer.model.errors import AudioFileError
+from explorer.model.stft import open_soundfile
 
 #: Samples per summary entry at each level: 256, 4096, 65536 (each 16x the one before).
 BASE_BLOCK = 256
@@ -199,11 +199,8 @@ class OverviewBuilder:
     def for_file(cls, path: str | Path) -> OverviewBuilder:
         """A builder sized from the file's header (nothing is decoded yet)."""
         path = Path(path)
-        try:
-            with sf.SoundFile(str(path)) as handle:
-                frames, channels, rate = handle.frames, handle.channels, handle.samplerate
-        except Exception as exc:
-            raise AudioFileError(path, f"unreadable audio ({exc})") from exc
+        with open_soundfile(path) as handle:
+            frames, channels, rate = handle.frames, handle.channels, handle.samplerate
         return cls(frames, channels, rate, _file_reader(path), path)
 
     @property
@@ -277,11 +274,7 @@ class OverviewBuilder:
         if self.path is None:
             raise ValueError("this builder has no file to read")
         block_frames = max(1, int(block_frames or READ_FRAMES))
-        try:
-            handle = sf.SoundFile(str(self.path))
-        except Exception as exc:
-            raise AudioFileError(self.path, f"unreadable audio ({exc})") from exc
-        with handle:
+        with open_soundfile(self.path) as handle:
             if self.frames_done:
                 handle.seek(self.frames_done)
             while self.frames_done < self.frames:

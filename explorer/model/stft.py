@@ -57,16 +57,21 @@ class ArraySource(SampleSource):
         return out
 
 
+def open_soundfile(path: str | Path) -> sf.SoundFile:
+    """The file opened for reading, or an AudioFileError naming it (every block reader's open)."""
+    try:
+        return sf.SoundFile(str(path))
+    except Exception as exc:
+        raise AudioFileError(path, f"unreadable audio ({exc})") from exc
+
+
 class FileSource(SampleSource):
     """Reads a file's mono mix (as librosa.load mixes it) or one channel block by block, never
     the whole file."""
 
     def __init__(self, path: str | Path, channel: int | None = None) -> None:
         self.path = Path(path)
-        try:
-            self._file = sf.SoundFile(str(self.path))
-        except Exception as exc:
-            raise AudioFileError(self.path, f"unreadable audio ({exc})") from exc
+        self._file = open_soundfile(self.path)
         self.frames = self._file.frames
         self.sample_rate = self._file.samplerate
         self.channels = self._file.channels

@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 from explorer.model import stft
-from explorer.model.errors import AudioFileError
 from explorer.model.spectrogram import SpectrogramParams, frequencies_for
 
 #: Columns per tile.
@@ -83,11 +81,8 @@ class TileSource:
                  channel: int | None = None) -> None:
         self.path = Path(path)
         self.params = params
-        try:
-            with sf.SoundFile(str(self.path)) as f:
-                self.frames, self.sample_rate, self.channels = f.frames, f.samplerate, f.channels
-        except Exception as exc:
-            raise AudioFileError(self.path, f"unreadable audio ({exc})") from exc
+        with stft.open_soundfile(self.path) as f:
+            self.frames, self.sample_rate, self.channels = f.frames, f.samplerate, f.channels
         if channel is not None and not 0 <= channel < self.channels:
             channel = None
         self.channel = channel

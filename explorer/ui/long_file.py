@@ -161,7 +161,6 @@ def long_overview_job(builder: OverviewBuilder, clip: LongClip,
     return overview, long_summary(clip, overview)
 
 
-
 @dataclass(eq=False)
 class LongSpectrogram:
     """What the session holds as "the spectrogram" of a long file: a tile source; the view

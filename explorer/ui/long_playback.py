@@ -87,29 +87,34 @@ class WindowedPlayer:
                                  daemon=True, name="long-playback-loop").start()
                 return
             if self.loop is not None:
-                data, origin = self._play_loop(self.clip.read(*self.loop), frame, rate)
+                data = self.clip.read(*self.loop)
+                self._play_loop(data, frame, rate)
+                origin = self.loop[0]
             else:
                 stop = min(self.end, frame + self.first)  # the rest comes from the feeder
                 data, origin = self.clip.read(frame, stop), frame
                 self.player.play(data, sr, rate=rate, start=0, more=stop < self.end)
-            self._play_id = getattr(self.player, "play_id", None)  # ours, not a later play()
-            self.origin, self.queued_to = origin, origin + data.shape[0]
-            self.windows_read += 1
-            self._running = True
-            if paused:
-                self.player.pause()
-            self._wake = threading.Event()
-            threading.Thread(target=self._feed, args=(self._epoch, self._wake), daemon=True,
-                             name="long-playback-feeder").start()
+            self._playing(data.shape[0], origin, paused)
 
-    def _play_loop(self, data: np.ndarray, frame: int, rate: float) -> tuple[np.ndarray, int]:
+    def _playing(self, frames: int, origin: int, paused: bool) -> None:
+        """After the player started on `frames` file frames from `origin` (the lock held):
+        positions, pause, and the feeder of what follows."""
+        self._play_id = getattr(self.player, "play_id", None)  # ours, not a later play()
+        self.origin, self.queued_to = origin, origin + frames
+        self.windows_read += 1
+        self._running = True
+        if paused:
+            self.player.pause()
+        self._wake = threading.Event()
+        threading.Thread(target=self._feed, args=(self._epoch, self._wake), daemon=True,
+                         name="long-playback-feeder").start()
+
+    def _play_loop(self, data: np.ndarray, frame: int, rate: float) -> None:
         """The loop region's samples to the player, looping, from `frame` (the lock held)."""
-        a = self.loop[0]
-        start = max(0, min(frame - a, data.shape[0]))
+        start = max(0, min(frame - self.loop[0], data.shape[0]))
         self.player.play(data, self.clip.sample_rate, rate=rate, start=start, loop=True)
         if start:
             self.player.set_loop((0, data.shape[0]))  # the whole region, not from start
-        return data, a
 
     def _read_loop(self, epoch: int, region: tuple[int, int]) -> None:
         """Reader thread of a long loop region: plays it unless something else started since."""
@@ -127,16 +132,12 @@ class WindowedPlayer:
                 self._running, self._idle = False, frame
                 return
             try:
-                data, self.origin = self._play_loop(data, frame, self.player.rate)
+                self._play_loop(data, frame, self.player.rate)
             except Exception:
                 log.exception("playing %s failed", getattr(self.clip, "name", "?"))
                 self._running, self._idle = False, frame
                 return
-            self.queued_to = self.origin + data.shape[0]
-            self._play_id = getattr(self.player, "play_id", None)
-            self.windows_read += 1
-            if paused:
-                self.player.pause()
+            self._playing(data.shape[0], region[0], paused)
 
     def _feed(self, epoch: int, wake: threading.Event) -> None:
         """Feeder thread: whenever the player has nothing chained after the window it plays,

@@ -161,8 +161,8 @@ class SpectrogramView(QWidget):
         self.long_step = 0  # column step (hops) of what is drawn now
         self.overview_step = 0
         self._ov: np.ndarray | None = None  # whole-file overview columns (NaN: not yet)
-        self._ov_tiles: set[int] = set()
-        self._ov_sums: dict[int, tuple[int, float, float, float]] = {}  # per overview tile
+        # overview tiles drawn in, each with its (count, min, max, sum) of finite values
+        self._ov_tiles: dict[int, tuple[int, float, float, float]] = {}
         self._ov_dirty = False
         self._levels = (0.0, 1.0)
         self._long_frames = np.zeros(0, np.int64)  # frame index of each drawn column
@@ -449,8 +449,7 @@ class SpectrogramView(QWidget):
         width = max(400, int(self.viewbox.width()))
         self.overview_step = column_step(source.total, width)
         self._ov = np.full((source.rows, source.columns(self.overview_step)), np.nan, np.float32)
-        self._ov_tiles = set()
-        self._ov_sums = {}
+        self._ov_tiles = {}
         self._ov_dirty = True
         self._levels = (0.0, 1.0)
         self.long_step = 0
@@ -465,8 +464,7 @@ class SpectrogramView(QWidget):
         self.long_spec = None
         self.tiles.set_source(None)
         self._ov = None
-        self._ov_tiles = set()
-        self._ov_sums = {}
+        self._ov_tiles = {}
         self._long_frames = np.zeros(0, np.int64)
         self._long_values = np.zeros((0, 0), np.float32)
         self._long_timer.stop()
@@ -524,8 +522,7 @@ class SpectrogramView(QWidget):
         if self._ov.shape[1] < columns:
             pad = np.full((source.rows, columns - self._ov.shape[1]), np.nan, np.float32)
             self._ov = np.concatenate([self._ov, pad], axis=1)
-        self._ov_tiles = set()
-        self._ov_sums = {}
+        self._ov_tiles = {}
 
     def _visible_columns(self):
         """(step, first column, last column + 1) drawn for the visible time range."""
@@ -567,8 +564,7 @@ class SpectrogramView(QWidget):
             tile = self.tiles.get(key)
             a = key.index * TILE_COLUMNS
             self._ov[:, a:a + tile.shape[1]] = tile
-            self._ov_tiles.add(key.index)
-            self._ov_sums[key.index] = _finite_sums(tile)
+            self._ov_tiles[key.index] = _finite_sums(tile)
             self._ov_dirty = True
             if self.overview_complete():  # the last one: show it and the final stats now
                 self._draw_timer.stop()
@@ -582,7 +578,7 @@ class SpectrogramView(QWidget):
         each tile's sums, kept as it arrived: no pass over the whole overview)."""
         self._ov_dirty = False
         spec = self.long_spec
-        sums = [self._ov_sums[i] for i in self._ov_tiles if i in self._ov_sums]
+        sums = list(self._ov_tiles.values())
         count = sum(c for c, _, _, _ in sums)
         if not count:
             return

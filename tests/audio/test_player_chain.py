@@ -11,15 +11,7 @@ import numpy as np
 import pytest
 
 from explorer.audio import Player
-from explorer.audio import devices as devices_module
 from tests.audio.test_player_logic import BLOCK, FakeSD, FakeTime, ramp
-
-
-@pytest.fixture()
-def fake_sd(monkeypatch: pytest.MonkeyPatch) -> FakeSD:
-    sd = FakeSD()
-    monkeypatch.setattr(devices_module, "_sd", sd)
-    return sd
 
 
 def pump_all(stream) -> None:

@@ -121,13 +121,6 @@ class FakeSD:
         return self.streams[-1]
 
 
-@pytest.fixture()
-def fake_sd(monkeypatch: pytest.MonkeyPatch) -> FakeSD:
-    sd = FakeSD()
-    monkeypatch.setattr(devices_module, "_sd", sd)
-    return sd
-
-
 def ramp(n: int) -> np.ndarray:
     return (np.arange(n, dtype=np.float32) + 1) / 10000
 

@@ -4,6 +4,7 @@ resume rules, atomic writes, bad files, worker processes and cancellation behave
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import struct
@@ -16,6 +17,9 @@ import soundfile as sf
 from explorer.model import colormaps, images
 from explorer.model import export as ex
 from explorer.model.spectrogram import SpectrogramParams, compute_file
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="no fork on this platform")
 
 
 def write_clips(folder: Path, speech_path: Path, count: int, seconds: float = 1.0) -> list[Path]:
@@ -39,6 +43,14 @@ def write_bad_files(folder: Path, speech_path: Path) -> dict[str, str]:
     data = speech_path.read_bytes()
     (folder / "cut.wav").write_bytes(data[: len(data) // 3])
     return {"empty.wav": "empty", "notes.wav": "not an audio file", "cut.wav": "truncated"}
+
+
+def assert_same_files(one: Path, two: Path, pattern: str) -> None:
+    """Every file of `one` matching `pattern` has a byte-identical twin in `two`."""
+    paths = sorted(one.glob(pattern))
+    assert paths
+    for path in paths:
+        assert path.read_bytes() == (two / path.name).read_bytes(), path.name
 
 
 def no_temp_files(folder: Path) -> bool:
@@ -179,15 +191,11 @@ def test_pool_output_is_byte_identical_to_in_process(tmp_path, speech_path):
     one = ex.export_folder(src, tmp_path / "one", settings, jobs=1)
     two = ex.export_folder(src, tmp_path / "two", settings, jobs=2, workers_threshold=0)
     assert one.written == two.written == 24
-    for path in (tmp_path / "one").glob("*.png"):
-        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
+    assert_same_files(tmp_path / "one", tmp_path / "two", "*.png")
 
 
-@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
-                    reason="no fork on this platform")
+@needs_fork
 def test_forked_workers_do_all_the_work_with_identical_output(tmp_path, speech_path):
-    import multiprocessing
-
     src = tmp_path / "src"
     write_clips(src, speech_path, 24)
     settings = ex.ExportSettings()
@@ -198,17 +206,13 @@ def test_forked_workers_do_all_the_work_with_identical_output(tmp_path, speech_p
     assert one.written == two.written == 24 and two.failed == 0
     assert max(children) == 2  # forked at once, even for this little work
     assert not multiprocessing.active_children()
-    for path in (tmp_path / "one").glob("*.png"):
-        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
+    assert_same_files(tmp_path / "one", tmp_path / "two", "*.png")
 
 
-@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
-                    reason="no fork on this platform")
+@needs_fork
 def test_forked_worker_sees_its_parent_go_away():
     """A forked worker holds copies of every pipe end: it must close the parent's, or an idle
     worker whose parent died would wait on its pipe for ever."""
-    import multiprocessing
-
     ctx = multiprocessing.get_context("fork")
     first = ex._Worker(ctx, ex.ExportSettings())
     second = ex._Worker(ctx, ex.ExportSettings(), [first])
