@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from explorer import desktop
 from explorer.resources import resources_dir
+from tests import needs
 
 #: Files the standard cache tools (update-mime-database and friends) regenerate, not ours.
 CACHE_PARTS = ("mimeinfo.cache", "icon-theme.cache")
@@ -27,20 +27,22 @@ def _our_files(root: Path) -> set[Path]:
     return files
 
 
-needs_validator = pytest.mark.skipif(shutil.which("desktop-file-validate") is None,
-                                     reason="desktop-file-validate not installed (desktop-file-utils)")
+@pytest.fixture
+def desktop_tools() -> None:
+    """desktop-file-utils: the validator, and the cache tool whose output the install test reads."""
+    needs.tools("desktop-file-validate", "update-desktop-database")
 
 
-@needs_validator
-def test_bundled_desktop_file_is_valid():
-    result = subprocess.run(["desktop-file-validate", str(resources_dir() / "desktop" /
-                                                         "audio-explorer.desktop")],
-                            capture_output=True, text=True)
+def _validate(entry: Path) -> None:
+    result = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "", result.stdout + result.stderr
 
 
-@needs_validator
-def test_install_then_uninstall_touch_exactly_the_listed_files(tmp_path, monkeypatch):
+def test_bundled_desktop_file_is_valid(desktop_tools):
+    _validate(resources_dir() / "desktop" / "audio-explorer.desktop")
+
+
+def test_install_then_uninstall_touch_exactly_the_listed_files(tmp_path, monkeypatch, desktop_tools):
     home = tmp_path / "share"
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     assert desktop.data_home() == home
@@ -48,15 +50,13 @@ def test_install_then_uninstall_touch_exactly_the_listed_files(tmp_path, monkeyp
     assert written == desktop.planned_files(home)
     assert _our_files(home) == set(written)
     entry = home / "applications" / "audio-explorer.desktop"
-    result = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
+    _validate(entry)
     argv = desktop.launcher_command_line(home)
     assert Path(argv[0]).is_absolute() and Path(argv[0]).exists()
     assert Path(argv[0]).name.startswith("audio-explorer-gui")  # the gui-script: no terminal
     assert "Terminal=false" in entry.read_text()
-    if shutil.which("update-desktop-database"):
-        cache = (home / "applications" / "mimeinfo.cache").read_text()
-        assert "audio/x-wav=audio-explorer.desktop;" in cache
+    cache = (home / "applications" / "mimeinfo.cache").read_text()
+    assert "audio/x-wav=audio-explorer.desktop;" in cache
     for size in desktop.ICON_SIZES:
         icon = home / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "audio-explorer.png"
         assert icon.stat().st_size > 0
@@ -82,8 +82,7 @@ def test_icons_are_the_sizes_they_claim():
         assert (width, height) == (size, size)
 
 
-@needs_validator
-def test_cli_install_and_uninstall_print_the_files(tmp_path):
+def test_cli_install_and_uninstall_print_the_files(tmp_path, desktop_tools):
     import os
     import sys
 
@@ -94,6 +93,7 @@ def test_cli_install_and_uninstall_print_the_files(tmp_path):
     listed = [Path(line.strip()) for line in out.stdout.splitlines()[1:]]
     assert set(listed) == set(desktop.planned_files(tmp_path / "share"))
     assert all(p.exists() for p in listed)
+    _validate(tmp_path / "share" / "applications" / "audio-explorer.desktop")
     out = subprocess.run([sys.executable, "-m", "explorer", "--uninstall-desktop"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and not any(p.exists() for p in listed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,8 +158,11 @@ def _check_path(path: Path) -> None:
         raise AudioFileError(path, "is a folder, not an audio file")
     if not path.exists():
         raise AudioFileError(path, "no such file")
-    if not os.access(path, os.R_OK):
-        raise AudioFileError(path, "cannot be read (permission denied)")
+    try:  # opening is the only true test: os.access asks for the real, not the effective, user
+        with open(path, "rb"):
+            pass
+    except PermissionError:
+        raise AudioFileError(path, "cannot be read (permission denied)") from None
     if path.stat().st_size == 0:
         raise AudioFileError(path, "empty file (0 bytes)")
 

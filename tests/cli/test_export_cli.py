@@ -15,6 +15,7 @@ import pytest
 
 from explorer.model import images
 from explorer.model.spectrogram import SpectrogramParams, compute_file
+from tests import needs
 from tests.model.test_export import no_temp_files, write_bad_files, write_clips
 
 COMMAND = [sys.executable, "-m", "explorer", "export"]
@@ -215,7 +216,7 @@ def test_sigkill_leaves_nothing_a_rerun_would_trust(tmp_path, many):
 
 
 def test_dask_cluster_gives_byte_identical_outputs(tmp_path, tree):
-    distributed = pytest.importorskip("distributed", reason="needs audio-explorer[cluster] (dask)")
+    distributed = needs.module("distributed", "needs audio-explorer[cluster] (dask)")
     local = run(tree, "-o", tmp_path / "local", "--recursive", "--jobs", "1")
     assert local.returncode == 0, local.stderr
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -231,7 +232,7 @@ def test_dask_cluster_gives_byte_identical_outputs(tmp_path, tree):
 
 
 def test_unreachable_scheduler_is_a_clean_error(tmp_path, tree):
-    pytest.importorskip("distributed", reason="needs audio-explorer[cluster] (dask)")
+    needs.module("distributed", "needs audio-explorer[cluster] (dask)")
     env = {**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}
     result = run(tree, "-o", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:9", env=env)
     assert_one_line_error(result, "Dask scheduler", "127.0.0.1:9")

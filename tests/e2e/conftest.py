@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -11,19 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests import needs
+
 TOOLS = ("Xvfb", "xdotool", "xdpyinfo", "import", "convert")
 WIDTH, HEIGHT = 1280, 800
 
 
-def missing_tools() -> list[str]:
-    return [t for t in TOOLS if shutil.which(t) is None]
-
-
 @pytest.fixture
 def xserver():
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"needs {', '.join(missing)}")
+    needs.tools(*TOOLS)
     read, write = os.pipe()
     proc = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import struct
+import tempfile
+from pathlib import Path
 
 import librosa
 import numpy as np
@@ -144,12 +148,35 @@ def test_truncated(tmp_path):
     _expect_error(path, "truncated")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
-def test_unreadable(tmp_path):
-    path = tmp_path / "locked.wav"
-    sf.write(path, _signal(), SR)
-    path.chmod(0)
-    _expect_error(path, "cannot be read")
+@contextlib.contextmanager
+def _as_nobody():
+    """Root reads any file: as root (CI), act as 'nobody' for the block, as a user would be."""
+    if os.geteuid() != 0:
+        yield
+        return
+    os.setegid(NOBODY)
+    os.seteuid(NOBODY)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+        os.setegid(0)
+
+
+NOBODY = 65534
+
+
+def test_unreadable():
+    folder = Path(tempfile.mkdtemp(prefix="explorer-locked-"))  # not under root's private tmp_path
+    try:
+        folder.chmod(0o755)
+        path = folder / "locked.wav"
+        sf.write(path, _signal(), SR)
+        path.chmod(0)
+        with _as_nobody():
+            _expect_error(path, "cannot be read (permission denied)")
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_streaming_wav_with_open_size_is_not_called_truncated(tmp_path):

@@ -40,12 +40,23 @@ def test_grey16_round_trips_to_the_array_within_quantisation(tmp_path):
     assert np.max(np.abs(back - values)) <= 80 / 65535
 
 
+def _lightness(lut: np.ndarray) -> np.ndarray:
+    """CIE L* (0 black .. 100 white) of sRGB colours: the scale these maps are uniform in."""
+    srgb = lut / 255.0
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    y = linear @ np.array([0.2126, 0.7152, 0.0722])
+    return np.where(y > 216 / 24389, 116 * np.cbrt(y) - 16, y * 24389 / 27)
+
+
 def test_colormaps_are_256_entries_and_perceptually_ordered():
     for name in colormaps.COLORMAPS:
         lut = colormaps.lookup_table(name)
         assert lut.shape == (256, 3) and lut.dtype == np.uint8
-        luminance = lut @ np.array([0.2126, 0.7152, 0.0722])
-        assert luminance[-1] > luminance[0] + 100
+        lightness = _lightness(lut)
+        # brighter at every step, to within 8-bit rounding (viridis dips 0.03 L* in four places)
+        assert np.diff(lightness).min() > -0.05, name
+        assert (lightness[2:] - lightness[:-2]).min() > 0.1, name  # and surely over two steps
+        assert lightness[-1] - lightness[0] > 75, name
     with pytest.raises(ValueError):
         colormaps.lookup_table("jet")
 

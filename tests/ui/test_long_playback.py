@@ -6,6 +6,7 @@ the real thing: a continuous tone played through the null sink and recorded."""
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from pathlib import Path
 
@@ -156,12 +157,18 @@ def test_pause_and_end_region(fake_sd, windowed) -> None:
     assert windowed.position == 1500 and windowed.state == "stopped"
 
 
+def _feeders() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "long-playback-feeder"]
+
+
 def test_feeder_leaves_a_player_that_plays_something_else(fake_sd, windowed) -> None:
     windowed.play(np.zeros((0, 1)), SR)
     _until(lambda: windowed.player.queued)
+    (feeder,) = _feeders()
     windowed.player.play(ramp(5000), SR)  # e.g. a short file, on the same real player
-    time.sleep(0.1)
-    assert windowed.player.queued == 0
+    feeder.join(2.0)
+    assert not feeder.is_alive()  # it saw the other play() and ended, instead of polling forever
+    assert windowed.player.queued == 0  # and queued nothing onto the short file
 
 
 # ----- through the null sink -------------------------------------------------------------------
