@@ -1,4 +1,9 @@
-"""Test tones: the notebook's `make_tone` and its cousins, summed (mix) or chained (sequence)."""
+"""Test tones: the notebook's `make_tone` and its cousins, summed (mix) or chained (sequence).
+
+The square, sawtooth, triangle and chirps equal `scipy.signal.square/sawtooth/chirp` (to 1e-9,
+pinned by tests/model/test_tones.py) but are written out here: importing `scipy.signal` costs
+~1.3 s, paid by the tone panel's first preview and every `audio-explorer tone`, for a few lines.
+"""
 
 from __future__ import annotations
 

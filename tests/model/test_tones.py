@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import signal
 
 from explorer.model.tones import (
     ToneSpec,
@@ -102,3 +103,32 @@ def test_bad_tone_specs_are_refused():
         ToneSpec(440, wave="hum")
     with pytest.raises(ValueError):
         ToneSpec(440, duration=-1)
+
+
+# ----- pinned to scipy.signal: its shapes, computed here without importing it (~1.3 s) --------
+SCIPY_SR, SCIPY_F, SCIPY_SECONDS = 16000, 441.0, 0.5
+
+
+def _scipy_time() -> np.ndarray:
+    return np.arange(int(SCIPY_SECONDS * SCIPY_SR)) / SCIPY_SR
+
+
+@pytest.mark.parametrize("wave, phase, width", [
+    ("square", 0.0, None),  # +1 for the first half of each cycle, as scipy's
+    ("sawtooth", np.pi, 1.0),  # scipy's ramp, half a cycle on: starts at 0 rising, like the sine
+    ("triangle", np.pi / 2, 0.5),  # scipy's symmetric ramp, a quarter on: 0 rising, peak at 1/4
+])
+def test_periodic_waves_equal_scipy_signal(wave, phase, width):
+    t = _scipy_time()
+    x = 2 * np.pi * SCIPY_F * t + phase
+    expected = signal.square(x) if wave == "square" else signal.sawtooth(x, width)
+    ours = synthesize(ToneSpec(SCIPY_F, SCIPY_SECONDS, 1.0, wave), SCIPY_SR)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("wave, method", [("chirp_linear", "linear"), ("chirp_log", "logarithmic")])
+def test_chirps_equal_scipy_signal(wave, method):
+    t = _scipy_time()
+    expected = signal.chirp(t, 200.0, SCIPY_SECONDS, 4000.0, method=method, phi=-90)  # a sine
+    ours = synthesize(ToneSpec(200.0, SCIPY_SECONDS, 1.0, wave, end_frequency=4000.0), SCIPY_SR)
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=1e-9)
