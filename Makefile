@@ -20,6 +20,7 @@ run: system-run $(STAMP)
 	$(VENV)/bin/audio-explorer $(ARGS)
 
 test: system-test $(STAMP)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -23,6 +23,7 @@ from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
 from explorer.ui.jobs import lower_thread_priority
+from explorer.ui.loaded import Loaded
 
 #: Environment override of the threshold in seconds (tests use a small value).
 LONG_SECONDS_ENV = "AUDIO_EXPLORER_LONG_SECONDS"
@@ -141,8 +142,6 @@ def long_summary(clip: LongClip, overview: Overview) -> dict:
 def long_load_job(facts: AudioInfo):
     """Worker: what a long file shows at once, from its header: the whole time axis, the facts,
     and an empty overview whose builder (`Loaded.builder`) `long_overview_job` then fills."""
-    from explorer.ui.session import Loaded
-
     t0 = time.perf_counter()
     clip = LongClip(facts)
     builder = OverviewBuilder.for_file(facts.path)

@@ -13,35 +13,18 @@ them to the views a few times a second (`overviewChanged`).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.model import AudioClip, AudioFileError, SpectrogramParams, compute, info, load
-from explorer.model.overview import Overview, OverviewBuilder
+from explorer.model.overview import Overview
 from explorer.ui.jobs import Jobs
+from explorer.ui.loaded import Loaded
 
 #: How often (ms) the summaries read so far are shown while a long file's are built: often
 #: enough to see them fill in, rarely enough that redrawing costs the GUI thread little.
 PROGRESS_MS = 250
-
-
-@dataclass
-class Loaded:
-    """What a load job hands back: the decoded clip, maybe its resampled twin, and summaries."""
-
-    original: AudioClip
-    clip: AudioClip
-    overview: Overview
-    decode_seconds: float
-    resample_seconds: float = 0.0
-    #: the info panel's text, prepared in the worker (peak, RMS and the mono mix are O(n))
-    summary: dict | None = None
-    #: a long file (explorer.ui.long_file): `clip` is a LongClip, no sample array is held
-    long: bool = False
-    #: a long file's summaries still being read: `overview` is the latest snapshot of it
-    builder: OverviewBuilder | None = None
 
 
 def _summarise(original: AudioClip, clip: AudioClip) -> dict:
