@@ -58,7 +58,7 @@ def main(seconds: float = 60.0, png: str | None = None, spectrum: bool = True) -
     from explorer.audio import Player
     from explorer.audio.live import SourceSpec
     from explorer.model import SpectrogramParams, make_tone
-    from explorer.ui.live_view import LiveView
+    from explorer.ui.live.view import LiveView
 
     player = Player()
     view = LiveView(player=player)

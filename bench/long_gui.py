@@ -86,7 +86,7 @@ def run(wav: Path) -> None:
 
     app = QApplication.instance() or QApplication([])
     from explorer.model import info
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.shell.main_window import MainWindow
 
     facts = info(wav)
     print(f"input: {facts.duration / 60:.1f} min at {facts.sample_rate} Hz, {facts.channels} ch, "

@@ -82,7 +82,7 @@ def main() -> None:
         ratio = statistics.median(results["audio-explorer"]) / statistics.median(results["bare PySide6"])
         print(f"ratio {ratio:.2f}x the bare window; target: app <= 1.0 s")
         probe = subprocess.run([sys.executable, "-X", "importtime", "-c",
-                                "import explorer.ui.app, explorer.ui.main_window"],
+                                "import explorer.ui.shell.app, explorer.ui.shell.main_window"],
                                capture_output=True, text=True, env=env).stderr
         heavy = sorted({line.split("|")[-1].strip().split(".")[0] for line in probe.splitlines()
                         if line.split("|")[-1].strip().split(".")[0] in ("librosa", "numba")})

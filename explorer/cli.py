@@ -485,7 +485,7 @@ COMMANDS = {"info": cmd_info, "spectrogram": cmd_spectrogram, "tone": cmd_tone,
 
 
 def run_gui(paths: Sequence[str]) -> int:
-    from explorer.ui.app import run
+    from explorer.ui.shell.app import run
 
     return run(list(paths))
 

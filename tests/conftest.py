@@ -1,4 +1,4 @@
-"""Shared test set-up: Qt offscreen, bundled samples, and the virtual sound card fixture."""
+"""Shared test set-up: Qt offscreen, bundled samples, the virtual sound card, a fake player."""
 
 from __future__ import annotations
 
@@ -32,3 +32,75 @@ def robin_path() -> Path:
 @pytest.fixture(scope="session")
 def trumpet_path() -> Path:
     return SAMPLES / "trumpet_44k_stereo_24bit.wav"
+
+
+class FakePlayer:
+    """Player's interface without sound: records what the window asked for."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self.state = "stopped"
+        self.rate = 1.0
+        self.volume = 1.0
+        self.position = 0
+        self.loop = None
+        self.device = None
+        self.on_finished = None
+        self.queued = 0  # frames chained after the playing buffer (a test sets 0 to "switch")
+
+    def play(self, samples, sample_rate, rate=1.0, start=0, end=None, loop=False, more=False):
+        self.calls.append(("play", len(samples), sample_rate, rate, start, end, loop))
+        self.state, self.rate, self.position, self.queued = "playing", rate, start, 0
+
+    def queue_next(self, samples, last=True, play_id=None):
+        self.calls.append(("queue_next", len(samples), last))
+        self.queued += len(samples)
+        return True
+
+    def pause(self):
+        self.calls.append(("pause",))
+        self.state = "paused"
+
+    def resume(self):
+        self.calls.append(("resume",))
+        self.state = "playing"
+
+    def stop(self):
+        self.calls.append(("stop",))
+        self.state = "stopped"
+
+    def seek(self, frame):
+        self.calls.append(("seek", frame))
+        self.position = frame
+        return True
+
+    def set_loop(self, region):
+        self.calls.append(("set_loop", region))
+        self.loop = region
+
+    def set_rate(self, rate):
+        self.calls.append(("set_rate", rate))
+        self.rate = rate
+
+    def set_volume(self, volume):
+        self.calls.append(("set_volume", volume))
+        self.volume = volume
+
+    def set_device(self, device):
+        self.calls.append(("set_device", device))
+        self.device = device
+
+    def wait(self, timeout=None):
+        return True
+
+    @property
+    def position_seconds(self):
+        return self.position
+
+    def called(self, name):
+        return [c for c in self.calls if c[0] == name]
+
+
+@pytest.fixture
+def fake_player():
+    return FakePlayer()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.sound
 @pytest.fixture
 def panel(qtbot, null_sink):
     from explorer.audio.player import Player
-    from explorer.ui.tone_panel import ToneGeneratorPanel
+    from explorer.ui.tones.panel import ToneGeneratorPanel
 
     player = Player()
     p = ToneGeneratorPanel(player=player)

@@ -1,0 +1,533 @@
+"""The main window: docks and views around a shared Session; menus, drops, settings."""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, qVersion
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from explorer import __version__
+from explorer.model import AudioClip
+from explorer.model.clip import AUDIO_EXTENSIONS
+from explorer.model.dataset import is_audio_path
+from explorer.resources import samples_dir
+from explorer.ui.common.jobs import Jobs
+from explorer.ui.common.lazy_panel import LazyPanel
+from explorer.ui.export.menu import ExportMenu
+from explorer.ui.files.browser import FileBrowser
+from explorer.ui.info.panel import InfoPanel
+from explorer.ui.playback.transport import Playback, TransportBar, make_player
+from explorer.ui.shell import settings as settings_mod
+from explorer.ui.spectrogram.controls import SpectrogramControls
+from explorer.ui.spectrogram.view import AXIS_MODES, SpectrogramView
+from explorer.ui.state.session import Loaded, Session
+from explorer.ui.waveform.view import WaveformView
+
+MAX_RECENT = 8
+_AUTO = object()
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, player=_AUTO, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Audio Explorer")
+        self.setAcceptDrops(True)
+        self.settings = settings_mod.settings()
+        self.jobs = Jobs(self)
+        self.session = Session(self.jobs, self)
+        self._play_when_loaded = False
+
+        if player is _AUTO:
+            player, devices, audio_message = make_player()
+        else:
+            devices, audio_message = [], "playback ready" if player is not None else (
+                "Playback unavailable: no player")
+        self.player = player
+        self.audio_message = audio_message
+        self.playback = Playback(player, self)
+
+        # ---- widgets ----
+        self.browser = FileBrowser()
+        self.info = InfoPanel()
+        self.waveform = WaveformView()
+        self.spectrogram = SpectrogramView()
+        self.spectrogram.link_x(self.waveform.plot)
+        self.controls = SpectrogramControls(self.session.params)
+        self.transport = TransportBar(self.playback, devices)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.waveform)
+        splitter.addWidget(self.spectrogram)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([260, 420])
+        splitter.setChildrenCollapsible(False)
+        self.waveform.setMinimumHeight(140)
+        self.spectrogram.setMinimumHeight(200)
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+        toolbar = QToolBar("Transport")
+        toolbar.setObjectName("transport")
+        toolbar.setMovable(False)
+        toolbar.addWidget(self.transport)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        self.files_dock = self._dock("Files", "files", self.browser,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.info_dock = self._dock("Info", "info", self.info,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.controls_dock = self._dock("Spectrogram", "spectrogram-settings",
+                                        self.controls, Qt.DockWidgetArea.RightDockWidgetArea,
+                                        scroll=True)
+        self._add_optional_panels()
+
+        self.audio_label = QLabel()
+        self.audio_label.setStyleSheet("color: #9a9a9a; padding-right: 6px;")
+        self.statusBar().addPermanentWidget(self.audio_label)
+        self._set_audio_label()
+
+        self._make_menus()
+        self._connect()
+        self._restore_settings()
+
+    # ---- construction -----------------------------------------------------------------------
+    def _dock(self, title: str, name: str, widget: QWidget, area,
+              scroll: bool = False) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        if scroll:  # a tall or wide panel must not force the dock (and window) wider
+            area_widget = QScrollArea()
+            area_widget.setWidgetResizable(True)
+            area_widget.setFrameShape(QFrame.Shape.NoFrame)
+            area_widget.setWidget(widget)
+            area_widget.setAcceptDrops(False)
+            dock.setWidget(area_widget)
+        else:
+            dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _add_optional_panels(self) -> None:
+        """The tone generator and scales panels as tabs beside the spectrogram controls; each is
+        built the first time its tab is shown (or it is asked for), not at start-up."""
+        self._tone_page = LazyPanel(self._make_tone_panel)
+        self._scales_page = LazyPanel(self._make_scales_panel)
+        docks = [self._dock("Tone generator", "tone-generator", self._tone_page,
+                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
+                 self._dock("Scales", "scales", self._scales_page,
+                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)]
+        for dock in docks:
+            self.tabifyDockWidget(self.controls_dock, dock)
+        self.controls_dock.raise_()
+        for dock, page in zip(docks, (self._tone_page, self._scales_page), strict=True):
+            page.build_when_shown(dock)
+        self._live_page = LazyPanel(self._make_live_view)
+        self.live_dock = self._dock("Live spectrogram", "live", self._live_page,
+                                    Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._live_page.build_when_shown(self.live_dock)
+        self.live_dock.visibilityChanged.connect(self._size_live_dock)
+        self.live_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+L"))
+        self.live_dock.hide()  # opened from View > Live spectrogram (Ctrl+L)
+
+    def _size_live_dock(self, visible: bool) -> None:
+        """Opened at the bottom, the live view gets a readable height (about a third)."""
+        if visible and not self.live_dock.isFloating() and self.live_dock.height() < 260:
+            self.resizeDocks([self.live_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical)
+
+    def _make_live_view(self) -> QWidget:
+        from explorer.ui.live.view import LiveView
+
+        view = LiveView(player=self.player)
+        view.openInExplorer.connect(self.open_clip)
+        return view
+
+    @property
+    def live_view(self):
+        return self._live_page.widget()
+
+    def _make_tone_panel(self) -> QWidget:
+        from explorer.ui.tones.panel import ToneGeneratorPanel
+
+        panel = ToneGeneratorPanel(player=self.player)
+        panel.openInExplorer.connect(self.open_clip)
+        return panel
+
+    def _make_scales_panel(self) -> QWidget:
+        from explorer.ui.scales.panel import ScalesPanel
+
+        return ScalesPanel()
+
+    @property
+    def tone_panel(self):
+        return self._tone_page.widget()
+
+    @property
+    def scales_panel(self):
+        return self._scales_page.widget()
+
+    def _set_audio_label(self) -> None:
+        if self.playback.available:
+            self.audio_label.setText("♪ audio ready")
+            self.audio_label.setToolTip(self.audio_message)
+        else:
+            self.audio_label.setText("no audio output — playback disabled")
+            self.audio_label.setToolTip(self.audio_message)
+            self.audio_label.setStyleSheet("color: #ffb74d; padding-right: 6px;")
+
+    def _make_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.open_file_action = QAction("Open &File…", self, shortcut=QKeySequence("Ctrl+O"))
+        self.open_file_action.triggered.connect(self.open_file_dialog)
+        self.open_folder_action = QAction("Open F&older…", self,
+                                          shortcut=QKeySequence("Ctrl+Shift+O"))
+        self.open_folder_action.triggered.connect(self.open_folder_dialog)
+        menu.addAction(self.open_file_action)
+        menu.addAction(self.open_folder_action)
+        self.recent_menu = menu.addMenu("&Recent folders")
+        menu.addSeparator()
+        self.export_menu = ExportMenu(self)
+        menu.addMenu(self.export_menu.menu)
+        menu.addSeparator()
+        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.quit)
+        menu.addAction(self.quit_action)
+
+        view = self.menuBar().addMenu("&View")
+        for dock in (self.files_dock, self.info_dock, self.controls_dock):
+            view.addAction(dock.toggleViewAction())
+        for dock in self.findChildren(QDockWidget):
+            if dock not in (self.files_dock, self.info_dock, self.controls_dock):
+                view.addAction(dock.toggleViewAction())
+
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Audio Explorer", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _connect(self) -> None:
+        s = self.session
+        self.browser.fileSelected.connect(self._file_selected)
+        self.browser.playRequested.connect(self._play_requested)
+        self.browser.folderChanged.connect(self._folder_changed)
+        s.loadStarted.connect(self._load_started)
+        s.clipChanged.connect(self._clip_changed)
+        # a long file's summaries fill in while read; the info panel gets its peak at the end
+        s.overviewChanged.connect(self.waveform.update_overview)
+        s.overviewComplete.connect(
+            lambda loaded: self.info.show_clip(loaded.original, loaded.clip, loaded.summary))
+        s.loadFailed.connect(self._load_failed)
+        s.spectrogramStarted.connect(
+            lambda: self.spectrogram.set_message("computing…") if self.spectrogram.spec is None
+            else None)
+        s.spectrogramChanged.connect(self.spectrogram.set_spectrogram)
+        s.spectrogramFailed.connect(lambda msg: self.spectrogram.clear(f"spectrogram failed: {msg}"))
+        s.status.connect(lambda text: self.statusBar().showMessage(text))
+        s.selectionChanged.connect(self.waveform.set_selection)
+        s.selectionChanged.connect(self.spectrogram.set_selection)
+        s.selectionChanged.connect(self.playback.set_selection)
+        self.controls.paramsEdited.connect(s.set_params)
+        self.controls.colormapChanged.connect(self.spectrogram.set_colormap)
+        self.controls.axisModeChanged.connect(self.spectrogram.set_axis_mode)
+        self.controls.arrayModeChanged.connect(self.spectrogram.set_array_mode)
+        self.controls.channelChanged.connect(s.set_spec_channel)
+        self.waveform.seekRequested.connect(self.playback.seek)
+        self.spectrogram.seekRequested.connect(self.playback.seek)
+        self.waveform.selectionChanged.connect(s.set_selection)
+        self.spectrogram.selectionChanged.connect(s.set_selection)
+        self.playback.positionChanged.connect(self.waveform.set_playhead)
+        self.playback.positionChanged.connect(self.spectrogram.set_playhead)
+        self.playback.failed.connect(
+            lambda msg: self.statusBar().showMessage(f"Playback failed: {msg}", 8000))
+        self.transport.resampleRequested.connect(s.set_target_rate)
+
+    # ---- opening things ---------------------------------------------------------------------
+    def open_initial(self, paths: list[str]) -> None:
+        if paths:
+            self.open_paths(paths)
+        else:
+            folder = samples_dir()
+            if folder.is_dir():
+                self.open_paths([str(folder)])
+        if not self.playback.available:
+            self.statusBar().showMessage(self.audio_message, 10000)
+        QTimer.singleShot(0, self.browser.table.setFocus)
+
+    def open_paths(self, paths) -> bool:
+        """Open dropped or given files/folders; False (and nothing changes) if none is audio."""
+        items = [Path(p) for p in paths]
+        folders = [p for p in items if p.is_dir()]
+        files = [p for p in items if p.is_file() and is_audio_path(p)]
+        rejected = [p for p in items if p not in folders and p not in files]
+        if not folders and not files:
+            names = ", ".join(p.name or str(p) for p in rejected[:3]) or "nothing"
+            missing = [p for p in rejected if not p.exists()]
+            why = "does not exist" if missing and len(missing) == len(rejected) else (
+                "is not an audio file")
+            self.statusBar().showMessage(
+                f"Not opened: {names} {why} (audio files end in "
+                f"{', '.join(AUDIO_EXTENSIONS)}); nothing changed", 10000)
+            return False
+        note = f" (ignored {len(rejected)} non-audio item{'s' * (len(rejected) > 1)})" \
+            if rejected else ""
+        if folders:
+            folder = folders[0].resolve()
+            paths_in = self.browser.set_folder(folder)
+            if paths_in:
+                self.browser.select_row(0)
+            else:
+                self.statusBar().showMessage(f"{folder}: no audio files in this folder{note}",
+                                             10000)
+            return True
+        files = [f.resolve() for f in files]
+        self.browser.set_files(files, files[0].parent if len(files) == 1 else None)
+        self.browser.select(files[0])
+        if note:
+            self.statusBar().showMessage(f"Opened {len(files)} file(s){note}", 10000)
+        return True
+
+    def open_clip(self, clip: AudioClip) -> None:
+        """Show an in-memory clip (e.g. from the tone generator) as the current clip."""
+        self.browser.table.clearSelection()
+        self.session.open_clip(clip)
+
+    def open_file_dialog(self) -> None:
+        start = str(self.browser.folder or self.settings.value("lastFolder", "") or Path.home())
+        patterns = " ".join(f"*{e}" for e in AUDIO_EXTENSIONS)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open audio files", start,
+                                                f"Audio files ({patterns});;All files (*)")
+        if paths:
+            self.open_paths(paths)
+
+    def open_folder_dialog(self) -> None:
+        start = str(self.browser.folder or self.settings.value("lastFolder", "") or Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open folder", start)
+        if folder:
+            self.open_paths([folder])
+
+    def _file_selected(self, path: Path) -> None:
+        if path != self.session.path or self.session.loaded is None:
+            self._play_when_loaded = False
+            self.session.open_path(path)
+
+    def _play_requested(self, path: Path) -> None:
+        if path == self.session.path and self.session.loaded is not None:
+            self.playback.toggle()
+        else:
+            self._play_when_loaded = True
+            if path != self.session.path:
+                self.session.open_path(path)
+
+    def _folder_changed(self, folder: Path) -> None:
+        self.settings.setValue("lastFolder", str(folder))
+        recent = [str(folder)] + [f for f in self._recent() if f != str(folder)]
+        self.settings.setValue("recentFolders", recent[:MAX_RECENT])
+        self._rebuild_recent()
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recentFolders", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for folder in recent:
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _=False, f=folder: self.open_paths([f]))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # ---- session results --------------------------------------------------------------------
+    def _load_started(self, path: Path | None) -> None:
+        self.playback.stop()
+        name = path.name if path else "clip"
+        self.setWindowTitle(f"Audio Explorer — {name}")
+        facts = None
+        if path is not None:
+            row = self.browser.model.row_of(path)
+            if row >= 0 and not isinstance(self.browser.model.facts[row], str):
+                facts = self.browser.model.facts[row]
+        self.info.show_loading(name, facts)
+
+    def _clip_changed(self, loaded: Loaded) -> None:
+        from explorer.audio.windowed import playback_parts
+
+        clip = loaded.clip
+        self.setWindowTitle(f"Audio Explorer — {loaded.original.name}")
+        self.waveform.set_overview(loaded.overview, clip.sample_rate)
+        # a long file plays window by window from the file (explorer/audio/windowed.py)
+        play_clip, self.playback.player = playback_parts(loaded, self.player)
+        self.playback.set_clip(play_clip)
+        self.transport.set_duration(clip.duration)
+        self.info.show_clip(loaded.original, clip, loaded.summary)
+        self.controls.set_channels(clip.channels)
+        if self._play_when_loaded:
+            self._play_when_loaded = False
+            self.playback.play()
+
+    def _load_failed(self, path: Path | None, message: str) -> None:
+        name = path.name if path else "clip"
+        self.info.show_error(name, message)
+        if path is not None:
+            self.browser.mark_error(path, message)
+        self.waveform.clear()
+        self.spectrogram.clear(f"{name}: {message}")
+        self.playback.player = self.player
+        self.playback.set_clip(None)
+        self.transport.set_duration(0.0)
+        self._play_when_loaded = False
+
+    # ---- misc -------------------------------------------------------------------------------
+    def show_about(self) -> None:
+        try:
+            from explorer.audio.devices import portaudio_version
+
+            portaudio = portaudio_version() or "not available"
+        except Exception:
+            portaudio = "not available"
+        QMessageBox.about(self, "About Audio Explorer", (
+            f"<h3>Audio Explorer {__version__}</h3>"
+            "<p>Browse, listen to and look at audio datasets: waveforms and spectrograms, "
+            "as in the notebook walkthrough.</p>"
+            f"<table><tr><td>Qt</td><td>{qVersion()}</td></tr>"
+            f"<tr><td>PySide6</td><td>{_version('PySide6-Essentials')}</td></tr>"
+            f"<tr><td>pyqtgraph</td><td>{_version('pyqtgraph')}</td></tr>"
+            f"<tr><td>librosa</td><td>{_version('librosa')}</td></tr>"
+            f"<tr><td>numpy</td><td>{_version('numpy')}</td></tr>"
+            f"<tr><td>PortAudio</td><td>{portaudio}</td></tr></table>"))
+
+    def about_text(self) -> str:
+        return f"Qt {qVersion()}, librosa {_version('librosa')}"
+
+    def quit(self) -> None:
+        self.close()
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        if self._live_page.is_built:
+            self.live_view.shutdown()
+        self.playback.stop()
+        self.jobs.cancel("load")
+        self.jobs.cancel("spectrogram")
+        self.jobs.wait(5000)
+        self.browser.model._generation += 1
+        self.browser.model.wait(5000)
+
+    # ---- drag and drop ----------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        urls = event.mimeData().urls()
+        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        if not paths:
+            self.statusBar().showMessage("Only local files and folders can be opened", 8000)
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_paths(paths)
+
+    # ---- settings ---------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        st = self.settings
+        geometry = st.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self._default_geometry()
+        state = st.value("windowState")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        params = settings_mod.params_from_text(st.value("params", ""))
+        self.controls.set_params(params)
+        self.session.params = params
+        colormap = str(st.value("colormap", self.spectrogram.colormap))
+        if self.controls.colormap.findText(colormap) >= 0:
+            self.controls.colormap.setCurrentText(colormap)
+        axis = str(st.value("axisMode", "Hz"))
+        if axis in AXIS_MODES:
+            self.controls.axis_mode.setCurrentText(axis)
+        try:
+            volume = int(st.value("volume", 100))
+        except (TypeError, ValueError):
+            volume = 100
+        self.transport.volume.setValue(max(0, min(100, volume)))
+        self._rebuild_recent()
+
+    def _default_geometry(self) -> None:
+        screen = QApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen else None
+        width, height = 1280, 800
+        if avail is not None:  # 1280x800 or 80% of a bigger screen, never more than the screen
+            width = min(max(width, int(avail.width() * 0.8)), avail.width())
+            height = min(max(height, int(avail.height() * 0.8)), avail.height())
+        self.resize(width, height)
+        if avail is not None:
+            self.move(avail.x() + (avail.width() - width) // 2,
+                      avail.y() + (avail.height() - height) // 2)
+        self._needs_dock_sizes = True
+
+    def _size_docks(self) -> None:
+        width, height = self.width(), self.height()
+        left = 340 + max(0, width - 1280) // 4 if width >= 1200 else 290
+        right = 300 if width >= 1200 else 250
+        self.resizeDocks([self.files_dock, self.controls_dock], [left, right],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.files_dock, self.info_dock], [int(height * 0.5),
+                                                             int(height * 0.5)],
+                         Qt.Orientation.Vertical)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if getattr(self, "_needs_dock_sizes", False):
+            self._needs_dock_sizes = False
+            QTimer.singleShot(0, self._size_docks)
+
+    def save_settings(self) -> None:
+        st = self.settings
+        st.setValue("geometry", self.saveGeometry())
+        st.setValue("windowState", self.saveState())
+        st.setValue("params", settings_mod.params_to_text(self.session.params))
+        st.setValue("colormap", self.spectrogram.colormap)
+        st.setValue("axisMode", self.spectrogram.axis_mode)
+        st.setValue("volume", self.transport.volume.value())
+        st.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.save_settings()
+        self.playback.stop()
+        super().closeEvent(event)

@@ -1,0 +1,11 @@
+"""The spectrogram: its view, axes and colour bar, its parameter controls and long-file tiles."""
+
+from explorer.ui.common.exports import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "SpectrogramView": "view",
+    "SpectrogramControls": "controls",
+    "ColourBar": "view",
+    "FrequencyAxis": "view",
+    "TileLoader": "tile_loader",
+})
