@@ -181,6 +181,7 @@ def test_ctrl_c_stops_cleanly_with_130_and_a_rerun_resumes(tmp_path, many):
     assert no_temp_files(out)
     written = len(list(out.glob("*.png")))
     assert 20 <= written < 300
+    assert f"interrupted after {written} of 300 files" in stderr  # what is on disk, exactly
     rerun = run(many, "-o", out)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{written} skipped (already done)" in rerun.stdout
