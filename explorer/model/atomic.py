@@ -170,16 +170,40 @@ def save_npy(dst: str | Path, array: np.ndarray) -> Path:
     return atomic_write(dst, lambda f: np.save(f, array, allow_pickle=False))
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[list[int]]:
+    """Ctrl+C held back while C code calls back into Python (an exception raised in a cffi
+    callback is printed and lost): the list fills when it came; it is delivered on exit."""
+    import signal
+    import threading
+
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) == signal.SIG_IGN):
+        yield []
+        return
+    came: list[int] = []
+    old = signal.signal(signal.SIGINT, lambda signum, frame: came.append(signum))
+    try:
+        yield came
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if came:  # the write was cut short: it must not be renamed into place
+        if callable(old) and old is not signal.default_int_handler:
+            old(signal.SIGINT, None)
+        raise KeyboardInterrupt
+
+
 class _Tracked:
     """A file object for libsndfile's virtual I/O that keeps the OSError (and its errno) of a
-    failed write instead of letting it die in the C callback."""
+    failed write instead of letting it die in the C callback, and stops writing at Ctrl+C."""
 
-    def __init__(self, f: BinaryIO) -> None:
+    def __init__(self, f: BinaryIO, stop: list[int]) -> None:
         self.f = f
+        self.stop = stop
         self.error: OSError | None = None
 
     def write(self, data: bytes) -> int:
-        if self.error is not None:
+        if self.error is not None or self.stop:
             return 0
         try:
             return self.f.write(data) or 0
@@ -217,14 +241,16 @@ def write_sound(dst: str | Path, samples: np.ndarray, sample_rate: int, subtype:
 
     data = np.asarray(samples)
     channels = 1 if data.ndim == 1 else data.shape[1]
-    with atomic_path(dst) as tmp:
+    with atomic_path(dst) as tmp, _sigint_deferred() as stop:
         with open(tmp, "xb", buffering=0) as raw:  # unbuffered: seeks never flush (and fail)
-            tracked = _Tracked(raw)
+            tracked = _Tracked(raw, stop)
             try:
                 with sf.SoundFile(tracked, "w", int(sample_rate), channels, subtype=subtype,
                                   format=format) as snd:
                     snd.write(data)
             except Exception:
+                if stop:
+                    return Path(dst)  # unreached: leaving _sigint_deferred raises
                 if tracked.error is not None:
                     raise tracked.error from None
                 raise
