@@ -525,15 +525,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.error("give a subcommand, or files and folders to open in the window")
         return COMMANDS[args.command](args)
-    except (AudioFileError, CliError) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    except (AudioFileError, CliError, OSError) as exc:  # OSError: WriteError says it in words
+        print(f"{PROG}: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
     finally:
         if main_thread:  # a Ctrl+C while Python shuts down: the same one line, no traceback
             signal.signal(signal.SIGINT, interrupted_exit)

@@ -304,14 +304,25 @@ class ExportMenu(QObject):
     def _ask_figure(self) -> None:
         path = self._ask("Export spectrogram figure", "PNG image (*.png);;SVG drawing (*.svg)",
                          self._base_name() + "-spectrogram.png")
-        if path:
+        if path and self._may_replace(path, "the figure"):
             self._report(self.export_figure, path)
 
     def _ask_waveform(self) -> None:
         path = self._ask("Export waveform figure", "PNG image (*.png);;SVG drawing (*.svg)",
                          self._base_name() + "-waveform.png")
-        if path:
+        if path and self._may_replace(path, "the figure"):
             self._report(self.export_figure, path, self.window.waveform)
+
+    def _may_replace(self, path: Path, what: str) -> bool:
+        """False unless the user agrees, when path is the recording open in the window."""
+        if not self.is_open_file(path):
+            return True
+        answer = QMessageBox.question(
+            self.window, "Replace the open file?",
+            f"{shown(path.name)} is the file open in the window. Replace it with {what}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _ask_wav(self, selection: bool) -> None:
         suffix = "-selection" if selection else ""
@@ -325,17 +336,10 @@ class ExportMenu(QObject):
             return
         subtype = next((st for st, text in filters if text == chosen), None)
         path = Path(name).with_suffix(".wav")
+        what = "the selection" if selection else "the clip"
         reload = self.is_open_file(path)
-        if reload:
-            what = "the selection" if selection else "the clip"
-            answer = QMessageBox.question(
-                self.window, "Replace the open file?",
-                f"{shown(path.name)} is the file open in the window. Replace it with {what} "
-                f"({subtype or wav_subtype_for(self.session.clip)})?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if not self._may_replace(path, f"{what} ({subtype or wav_subtype_for(self.session.clip)})"):
+            return
         written = self._report(self.export_wav, path, selection, subtype)
         if written is not None and reload:  # show what the file now holds
             self.window.browser.refresh(written)
@@ -385,9 +389,9 @@ class ExportMenu(QObject):
             progress.reset()
         self.update_enabled()
         text = summary_text(summary, out)
-        self.window.statusBar().showMessage(text.splitlines()[0], 15000)
+        self.window.statusBar().showMessage(summary.stopped or text.splitlines()[0], 15000)
         if progress is not None:
-            box = QMessageBox(QMessageBox.Icon.Information if not summary.failed
+            box = QMessageBox(QMessageBox.Icon.Information if not (summary.failed or summary.stopped)
                               else QMessageBox.Icon.Warning, "Export folder", text, parent=self.window)
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.open()
@@ -431,11 +435,14 @@ class ExportMenu(QObject):
 
 def summary_text(summary: batch.ExportSummary, out: Path) -> str:
     """What the end-of-export box says: counts first, then each failure with its reason."""
-    head = "Cancelled: " if summary.cancelled else ""
+    head = "Cancelled: " if summary.cancelled else "Stopped: " if summary.stopped else ""
+    left = f", {summary.left} not written" if summary.left else ""
     lines = [f"{head}{summary.written} written, {summary.up_to_date} already done, "
-             f"{summary.failed} failed ({summary.seconds:.1f} s) in {out}"]
+             f"{summary.failed} failed{left} ({summary.seconds:.1f} s) in {shown(out)}"]
+    if summary.stopped:
+        lines.append(f"  {shown(summary.stopped)}")
     for result in summary.failures[:20]:
-        lines.append(f"  {Path(result.src).name}: {result.reason}")
+        lines.append(f"  {shown(Path(result.src).name)}: {result.reason}")
     if len(summary.failures) > 20:
         lines.append(f"  … and {len(summary.failures) - 20} more")
     return "\n".join(lines)

@@ -140,3 +140,45 @@ def test_figures_still_write_png_and_svg(window_on, tmp_path, speech_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = menu.export_figure(tmp_path / "f.svg").read_text()
     assert "<svg" in svg and svg.rstrip().endswith("</svg>")
+
+
+def test_folder_export_onto_a_full_disk_says_it_once(qtbot, make_window, small_disk, tmp_path,
+                                                     speech_path):
+    from explorer.model import export as batch
+    from tests.model.test_export import write_clips
+
+    src = tmp_path / "src"
+    write_clips(src, speech_path, 10)
+    window = make_window()
+    window.open_paths([str(src)])
+    wait_loaded(qtbot, window, src / "clip0.wav")  # its status message comes first
+    menu = window.export_menu
+    settings = menu.settings_for("npy")
+    out = small_disk.root / "out"
+    batch.prepare_output(out, settings)
+    small_disk.fill()
+    menu.start_folder_export(out, settings, jobs=1, show_progress=False)
+    qtbot.waitUntil(lambda: menu.last_summary is not None, timeout=60000)
+    text = export_menu.summary_text(menu.last_summary, out).splitlines()
+    assert text[0].startswith("Stopped: 0 written, 0 already done, 0 failed, 10 not written")
+    assert text[1:] == [f"  cannot write {out / 'clip0.npy'}: disk full"]
+    assert window.statusBar().currentMessage() == f"cannot write {out / 'clip0.npy'}: disk full"
+    assert [p.name for p in out.iterdir()] == ["params.json"]
+
+
+def test_folder_export_into_a_read_only_folder_fails_in_words(qtbot, make_window, small_disk,
+                                                              tmp_path, speech_path):
+    from tests.model.test_export import write_clips
+
+    src = tmp_path / "src"
+    write_clips(src, speech_path, 3)
+    window = make_window()
+    window.open_paths([str(src)])
+    wait_loaded(qtbot, window, src / "clip0.wav")  # its status message comes first
+    small_disk.read_only()
+    menu = window.export_menu
+    menu.start_folder_export(small_disk.root / "out", menu.settings_for("npy"), jobs=1,
+                             show_progress=False)
+    qtbot.waitUntil(lambda: menu.job is None, timeout=60000)
+    assert window.statusBar().currentMessage() == (
+        f"Export failed: cannot write {small_disk.root / 'out'}: read-only file system")
