@@ -512,9 +512,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The command. Everything, from building the parser on, runs inside the try: Ctrl+C at any
     moment is one line and exit 130 (see explorer/__main__.py for the moments before)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or _looks_like_paths(argv):
-        return run_gui(argv)
     main_thread = threading.current_thread() is threading.main_thread()
+    if not argv or _looks_like_paths(argv):
+        if main_thread:  # the window handles Ctrl+C as before explorer/__main__ took it over
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        return run_gui(argv)
     try:
         if main_thread:  # Ctrl+C raises KeyboardInterrupt again (cleanups rely on it)
             signal.signal(signal.SIGINT, signal.default_int_handler)
