@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import signal
@@ -186,7 +185,6 @@ command to resume).
 
 
 def add_export_parser(sub) -> None:
-    import os
 
     from explorer.model.export import DEPTHS, FORMATS
 
@@ -513,6 +511,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     moment is one line and exit 130 (see explorer/__main__.py for the moments before)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main_thread else None
     if not argv or _looks_like_paths(argv):
         if main_thread:  # the window handles Ctrl+C as before explorer/__main__ took it over
             signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -534,17 +533,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     finally:
-        if main_thread:  # a Ctrl+C while Python shuts down: the same one line, no traceback
-            signal.signal(signal.SIGINT, interrupted_exit)
-
-
-def interrupted_exit(signum=None, frame=None) -> None:
-    """SIGINT where no cleanup is pending (starting up, shutting down): one line, exit 130."""
-    with contextlib.suppress(Exception):
-        sys.stdout.flush()
-    with contextlib.suppress(OSError):
-        os.write(2, f"{PROG}: interrupted\n".encode())
-    os._exit(130)
+        if main_thread and previous is not None:  # the program's: one line and 130 at shutdown
+            signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":
