@@ -86,8 +86,8 @@ def write_error(path: str | Path, exc: BaseException, folder: Path | None = None
         return exc
     path = Path(path)
     code = exc.errno if isinstance(exc, OSError) and exc.errno in REASONS else None
-    if code is None:
-        code = _probe(folder or path.parent)
+    if code is None and isinstance(exc, (OSError, RuntimeError)):  # an I/O error that lost its
+        code = _probe(folder or path.parent)                       # errno (numpy, libsndfile)
     if code in REASONS:
         return WriteError(path, REASONS[code], code)
     if isinstance(exc, OSError) and exc.errno:
