@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
 from explorer import __version__
+from explorer.model import atomic
 from explorer.model.clip import AudioClip, info, load
 from explorer.model.errors import AudioFileError
+from explorer.model.names import shown, terminal_safe
 
 PROG = "audio-explorer"
 SUBCOMMANDS = ("info", "spectrogram", "tone", "play", "devices", "export")
@@ -170,14 +175,16 @@ differences and exits with status 2; rerun with --force to rewrite params.json a
 with the new settings (an interrupted forced run resumes correctly), or pick a new OUT_DIR.
 --force also rewrites everything when the settings are the same.
 
-Unusable files (empty, not audio, truncated...) are skipped with a one-line reason on stderr.
+Unusable files (empty, not audio, truncated...) fail with a one-line reason on stderr; the
+others go on. A write error that would fail every file (disk full, read-only file system, no
+permission on OUT_DIR) stops the export at once and is said once.
 Exit status: 0 when every file was exported or already up to date, 1 when some file failed,
-2 for usage errors, 130 when interrupted (rerun the same command to resume).
+2 for usage errors and when OUT_DIR cannot be written, 130 when interrupted (rerun the same
+command to resume).
 """
 
 
 def add_export_parser(sub) -> None:
-    import os
 
     from explorer.model.export import DEPTHS, FORMATS
 
@@ -211,13 +218,13 @@ def cmd_info(args: argparse.Namespace) -> int:
         try:
             facts = info(path)
         except AudioFileError as exc:
-            print(f"{PROG}: {exc}", file=sys.stderr)
+            print(f"{PROG}: {terminal_safe(str(exc))}", file=sys.stderr)
             failed += 1
             continue
         if args.json:
             print(json.dumps(facts.to_dict()))
         else:
-            print(f"{facts.path}: {facts.sample_rate} Hz, {facts.frames} frames, "
+            print(f"{terminal_safe(shown(facts.path))}: {facts.sample_rate} Hz, {facts.frames} frames, "
                   f"{facts.duration:.3f} s, {facts.channels} ch, {facts.format} {facts.subtype}")
     return 2 if failed else 0
 
@@ -237,7 +244,7 @@ def cmd_spectrogram(args: argparse.Namespace) -> int:
         out = Path(args.output)
         suffix = out.suffix.lower()
         if suffix == ".npy":
-            np.save(out, spec.values)
+            atomic.save_npy(out, spec.values)
         elif suffix == ".png":
             images.write_png(out, images.spectrogram_pixels(spec.values, args.colormap))
         else:
@@ -269,8 +276,6 @@ def _play(clip: AudioClip, rate: float, device: str | None, start: int = 0,
 
 
 def cmd_tone(args: argparse.Namespace) -> int:
-    import soundfile as sf
-
     from explorer.model.clip import from_array
     from explorer.model.tones import ToneSpec, render
 
@@ -281,7 +286,7 @@ def cmd_tone(args: argparse.Namespace) -> int:
     samples = render(specs, args.sr, args.combine or "mix")
     names = " + ".join(f"{f:g} Hz" for f in args.frequencies)
     if args.output:
-        sf.write(args.output, samples, args.sr, subtype=args.subtype)
+        atomic.write_sound(args.output, samples, args.sr, subtype=args.subtype)
         print(f"wrote {args.output}: {names}, {len(samples)} samples at {args.sr} Hz")
     if args.play:
         _play(from_array(samples, args.sr, name=names), args.rate, args.device)
@@ -431,21 +436,21 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"exporting {todo} of {len(tasks)} files to {out} with {where}"
               + (f" ({done} already up to date)" if done else ""), file=sys.stderr)
     bar = _ProgressLine(sys.stderr, todo)
-    last = {}
 
     def progress(p) -> None:
-        last["p"] = p
         r = p.result
         if r is not None and not r.ok:
-            bar.message(f"{PROG}: skipped {_shown(r.src, src)}: {r.reason}")
+            bar.message(f"{PROG}: failed {terminal_safe(shown(_shown(r.src, src)))}: "
+                        f"{terminal_safe(shown(r.reason or ''))}")
         bar.update(p)
 
+    started = ex.file_clock_ns()
     try:
         summary = ex.run_export(tasks, settings, jobs=args.jobs, progress=progress,
                                 scheduler=scheduler, start_method=_export_start_method())
     except KeyboardInterrupt:
         bar.close()
-        written = last["p"].written if "p" in last else 0
+        written = ex.written_since(tasks, started)  # results in flight when Ctrl+C came included
         print(f"{PROG}: interrupted after {written} of {todo} files; run the same command again "
               f"to resume", file=sys.stderr)
         return 130
@@ -453,10 +458,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         if scheduler is not None:
             scheduler.close()
     bar.close()
+    if summary.stopped:
+        print(f"{PROG}: stopped: {terminal_safe(shown(summary.stopped))}", file=sys.stderr)
     rate = f" ({summary.rate:.1f} files/s)" if summary.written + summary.failed else ""
+    left = f", {summary.left} not written" if summary.left else ""
     print(f"{summary.written} written, {summary.up_to_date} skipped (already done), "
-          f"{summary.failed} failed, in {summary.seconds:.1f} s{rate}")
-    return 1 if summary.failed else 0
+          f"{summary.failed} failed{left}, in {summary.seconds:.1f} s{rate}")
+    return 2 if summary.stopped else 1 if summary.failed else 0
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -499,26 +507,34 @@ def _looks_like_paths(argv: list[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command. Everything, from building the parser on, runs inside the try: Ctrl+C at any
+    moment is one line and exit 130 (see explorer/__main__.py for the moments before)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGINT) if main_thread else None
     if not argv or _looks_like_paths(argv):
+        if main_thread:  # the window handles Ctrl+C as before explorer/__main__ took it over
+            signal.signal(signal.SIGINT, signal.default_int_handler)
         return run_gui(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        if main_thread:  # Ctrl+C raises KeyboardInterrupt again (cleanups rely on it)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        parser = build_parser()
+        args = parser.parse_args(argv)
         if args.install_desktop or args.uninstall_desktop:
             return cmd_desktop(args)
         if args.command is None:
             parser.error("give a subcommand, or files and folders to open in the window")
         return COMMANDS[args.command](args)
-    except (AudioFileError, CliError) as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+    except (AudioFileError, CliError, OSError) as exc:  # OSError: WriteError says it in words
+        print(f"{PROG}: {terminal_safe(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    except OSError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
-        return 2
+    finally:
+        if main_thread and previous is not None:  # the program's: one line and 130 at shutdown
+            signal.signal(signal.SIGINT, previous)
 
 
 if __name__ == "__main__":

@@ -79,17 +79,19 @@ def _refresh_caches(home: Path) -> None:
 
 def install(home: Path | None = None) -> list[Path]:
     """Install the launcher, icons and MIME association for this user; returns the files written."""
+    from explorer.model import atomic
+
     home = home or data_home()
     source = resources_dir()
     files = planned_files(home)
     desktop, mime, svg, *pngs = files
     for path in files:
         path.parent.mkdir(parents=True, exist_ok=True)
-    desktop.write_text(desktop_entry())
-    shutil.copyfile(source / "desktop" / f"{APP_ID}-mime.xml", mime)
-    shutil.copyfile(source / "icons" / f"{APP_ID}.svg", svg)
+    atomic.write_text(desktop, desktop_entry())
+    atomic.write_bytes(mime, (source / "desktop" / f"{APP_ID}-mime.xml").read_bytes())
+    atomic.write_bytes(svg, (source / "icons" / f"{APP_ID}.svg").read_bytes())
     for size, png in zip(ICON_SIZES, pngs, strict=True):
-        shutil.copyfile(source / "icons" / f"{APP_ID}-{size}.png", png)
+        atomic.write_bytes(png, (source / "icons" / f"{APP_ID}-{size}.png").read_bytes())
     _refresh_caches(home)
     return files
 

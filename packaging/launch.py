@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from explorer.cli import main
+from explorer.__main__ import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # export --jobs spawns workers from the frozen executable

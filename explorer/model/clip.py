@@ -11,6 +11,7 @@ import numpy as np
 import soundfile as sf
 
 from explorer.model.errors import AudioFileError
+from explorer.model.names import sf_name, shown
 
 #: File endings offered in file dialogs and folder scans (what libsndfile decodes).
 AUDIO_EXTENSIONS = (".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".aif", ".aiff", ".mp3")
@@ -73,7 +74,7 @@ class AudioClip:
         if self.sample_rate <= 0:
             raise ValueError(f"sample rate must be positive, got {self.sample_rate}")
         if not self.name:
-            self.name = self.path.name if self.path is not None else "untitled"
+            self.name = shown(self.path.name) if self.path is not None else "untitled"
 
     @property
     def frames(self) -> int:
@@ -201,7 +202,7 @@ def info(path: str | Path) -> AudioInfo:
     path = Path(path)
     _check_path(path)
     try:
-        meta = sf.info(str(path))
+        meta = sf.info(sf_name(path))
     except Exception as exc:  # libsndfile reports every failure as a generic error
         raise _soundfile_error(path, exc) from exc
     if meta.frames <= 0:
@@ -223,7 +224,7 @@ def load(path: str | Path, sr: int | None = None) -> AudioClip:
     """Decode every channel as float32; `sr` resamples as `librosa.load(path, sr=sr)` would."""
     facts = info(path)
     try:
-        data, rate = sf.read(str(facts.path), dtype="float32", always_2d=True)
+        data, rate = sf.read(sf_name(facts.path), dtype="float32", always_2d=True)
     except Exception as exc:
         raise _soundfile_error(facts.path, exc) from exc
     if data.shape[0] == 0:

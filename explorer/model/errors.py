@@ -11,4 +11,9 @@ class AudioFileError(Exception):
     def __init__(self, path: str | Path | None, reason: str) -> None:
         self.path = Path(path) if path is not None else None
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}" if self.path is not None else reason)
+        if self.path is None:
+            super().__init__(reason)
+        else:
+            from explorer.model.names import shown
+
+            super().__init__(f"{shown(self.path)}: {reason}")

@@ -31,13 +31,13 @@ No Qt here: the window calls these from its worker pool and relays `progress` as
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import multiprocessing
 import os
 import platform
 import queue
 import re
-import secrets
 import signal
 import sys
 import threading
@@ -50,6 +50,8 @@ from typing import Any
 
 import numpy as np
 
+from explorer.model import atomic
+from explorer.model.atomic import remove_stale_temps
 from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
 from explorer.model.dataset import scan_folder
 from explorer.model.errors import AudioFileError
@@ -79,9 +81,6 @@ PNG_LEVEL = 1
 #: on a loaded 2-core machine). This process keeps working meanwhile, so workers pay off when
 #: the work left exceeds it: an export expected to end sooner in this process starts none.
 WORKER_START_SECONDS = 1.5
-
-_TEMP_RE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.part$")
-
 
 # ---------------------------------------------------------------------------------------------
 # Settings and params.json
@@ -165,7 +164,10 @@ def _normalised(data: Any) -> Any:
 def write_params_json(out_dir: str | Path, settings: ExportSettings) -> Path:
     """Write OUT_DIR/params.json (atomically) and return its path."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise atomic.write_error(out_dir, exc) from exc
     data = {
         **settings.to_dict(),
         "layout": ("one file per source, named after it, in the same sub-folder; .npy: float32 "
@@ -176,7 +178,7 @@ def write_params_json(out_dir: str | Path, settings: ExportSettings) -> Path:
     }
     path = out_dir / PARAMS_FILE
     text = json.dumps(data, indent=2) + "\n"
-    _atomic_write(path, lambda f: f.write(text.encode()))
+    atomic.write_text(path, text)
     return path
 
 
@@ -260,41 +262,14 @@ def _up_to_date(src: Path, dst: Path, epoch: int) -> bool:
         return False
 
 
-def remove_stale_temps(out_dir: str | Path, recursive: bool = True) -> list[Path]:
-    """Delete the temporary files that exports killed mid-write left (their process is gone)."""
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        return []
-    removed = []
-    candidates = out_dir.rglob(".*.part") if recursive else out_dir.glob(".*.part")
-    for path in candidates:
-        match = _TEMP_RE.match(path.name)
-        if match and not _pid_alive(int(match["pid"])):
-            with contextlib.suppress(OSError):
-                path.unlink()
-                removed.append(path)
-    return removed
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def prepare_output(out_dir: str | Path, settings: ExportSettings, force: bool = False) -> None:
     """Create out_dir, clear leftovers of killed runs, and (re)write params.json when it is
     missing or `force` (call after `plan`, before `run_export`)."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise atomic.write_error(out_dir, exc) from exc
     remove_stale_temps(out_dir)
     if force or not (out_dir / PARAMS_FILE).exists():
         write_params_json(out_dir, settings)
@@ -312,6 +287,8 @@ class ExportResult:
     reason: str | None = None
     seconds: float = 0.0
     shape: tuple[int, int] | None = None
+    #: errno of a failed write (ENOSPC, EROFS...): some of them fail every later file too.
+    error: int | None = None
 
 
 def compute_values(src: str | Path, settings: ExportSettings, workers: int | None = None,
@@ -333,19 +310,6 @@ def encode(values: np.ndarray, settings: ExportSettings) -> Callable[[Any], Any]
     return lambda f: f.write(data)
 
 
-def _atomic_write(dst: Path, write: Callable[[Any], Any]) -> None:
-    """Write through a hidden temporary file in dst's folder, then rename it over dst."""
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
-    try:
-        with open(tmp, "wb") as f:
-            write(f)
-        os.replace(tmp, dst)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
 def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, workers: int | None = None,
                cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Compute and write one output. Unusable sources and write errors come back as a failed
@@ -355,8 +319,13 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
     try:
         values = compute_values(src, settings, workers, cancelled)
         writer = encode(values, settings)
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(dst, writer)
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise atomic.write_error(dst.parent, exc) from exc
+        atomic.atomic_write(dst, writer)
+    except atomic.WriteError as exc:
+        return ExportResult(src, dst, False, str(exc), time.perf_counter() - start, error=exc.errno)
     except AudioFileError as exc:
         return ExportResult(src, dst, False, exc.reason, time.perf_counter() - start)
     except InterruptedError:
@@ -410,6 +379,10 @@ class ExportSummary:
     cancelled: bool = False
     seconds: float = 0.0
     failures: list[ExportResult] = field(default_factory=list)
+    #: The write error that stopped the run because it fails every file (disk full...), once.
+    stopped: str | None = None
+    #: Files neither written nor failed: left when cancelled, interrupted or stopped.
+    left: int = 0
 
     @property
     def rate(self) -> float:
@@ -429,12 +402,30 @@ class _Tally:
         self.progress = progress
         self.start = time.perf_counter()
         self.last: deque[ExportResult] = deque(maxlen=64)
+        folders = {t.dst.parent for t in tasks}
+        self.root = Path(os.path.commonpath(list(folders))) if folders else None
+        self.stop_error: int | None = None
+
+    def _fails_everything(self, result: ExportResult) -> bool:
+        """Disk full, a read-only file system, or no permission on the output folder itself."""
+        if result.error in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            return True
+        if result.error in (errno.EACCES, errno.EPERM) and self.root is not None:
+            return not os.access(self.root, os.W_OK)
+        return False
 
     def recent(self, count: int) -> list[ExportResult]:
         return list(self.last)[-count:] if count > 0 else []
 
     def add(self, result: ExportResult) -> None:
         s = self.summary
+        if not result.ok and self.stop_error is not None and result.error is not None:
+            return  # the same wall again, from a file in flight when the run stopped: said once
+        if not result.ok and self._fails_everything(result):
+            self.stop_error = result.error
+            s.stopped = result.reason
+            s.seconds = time.perf_counter() - self.start
+            return
         self.done += 1
         self.last.append(result)
         if result.ok:
@@ -465,6 +456,11 @@ def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None
             tally.add(ExportResult(task.src, task.dst, False, task.problem))
     todo = [t for t in tasks if not t.done and t.problem is None]
     jobs = max(1, min(int(jobs or os.cpu_count() or 1), len(todo) or 1))
+    asked = cancelled
+
+    def cancelled() -> bool:  # the caller's cancel, or a write error that fails every file
+        return tally.stop_error is not None or (asked is not None and bool(asked()))
+
     try:
         if not todo:
             pass
@@ -482,9 +478,33 @@ def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None
             _run_pool(todo, settings, jobs, tally, cancelled, start_method or DEFAULT_START_METHOD,
                       workers_threshold)
     except ExportCancelled:
-        tally.summary.cancelled = True
-    tally.summary.seconds = time.perf_counter() - tally.start
-    return tally.summary
+        tally.summary.cancelled = tally.stop_error is None
+    s = tally.summary
+    s.seconds = time.perf_counter() - tally.start
+    s.left = tally.total - s.written - s.failed
+    return s
+
+
+def written_since(tasks: Iterable[Task], since_ns: int) -> int:
+    """How many outputs of the tasks to do exist and were written at or after since_ns (a
+    `file_clock_ns()` reading): what an interrupted run really wrote, results in flight included."""
+    count = 0
+    for t in tasks:
+        if t.done:
+            continue
+        try:
+            if t.dst.stat().st_mtime_ns >= since_ns:
+                count += 1
+        except OSError:
+            pass
+    return count
+
+
+def file_clock_ns() -> int:
+    """Now, by the clock file times come from (Linux stamps files with the coarse clock, which
+    can lag time.time_ns() by a tick)."""
+    coarse = getattr(time, "CLOCK_REALTIME_COARSE", None)
+    return time.clock_gettime_ns(coarse) if coarse is not None else time.time_ns() - 20_000_000
 
 
 def export_folder(src_dir: str | Path, out_dir: str | Path, settings: ExportSettings,

@@ -51,8 +51,11 @@ def spectrogram_pixels(values: np.ndarray, colormap: str = colormaps.DEFAULT_COL
     return colormaps.apply(flipped, colormap)
 
 
-def write_png(path: str | Path, pixels: np.ndarray) -> None:
-    Path(path).write_bytes(encode_png(pixels))
+def write_png(path: str | Path, pixels: np.ndarray) -> Path:
+    """Encode, then write atomically (a failure leaves any old file as it was)."""
+    from explorer.model import atomic
+
+    return atomic.write_bytes(path, encode_png(pixels))
 
 
 def read_png(path: str | Path) -> np.ndarray:

@@ -20,6 +20,7 @@ import numpy as np
 import soundfile as sf
 
 from explorer.model.errors import AudioFileError
+from explorer.model.names import sf_name
 from explorer.model.scales import hz_to_mel, mel_to_hz
 
 #: Frames transformed at once: big enough for the FFT to run at full speed, small enough for cache.
@@ -60,7 +61,7 @@ class ArraySource(SampleSource):
 def open_soundfile(path: str | Path) -> sf.SoundFile:
     """The file opened for reading, or an AudioFileError naming it (every block reader's open)."""
     try:
-        return sf.SoundFile(str(path))
+        return sf.SoundFile(sf_name(path))
     except Exception as exc:
         raise AudioFileError(path, f"unreadable audio ({exc})") from exc
 

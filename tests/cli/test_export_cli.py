@@ -86,14 +86,15 @@ def test_grey_16_bit(tmp_path, tree):
     assert pixels.dtype == np.uint16 and pixels.shape[0] == 32
 
 
-def test_bad_files_are_skipped_with_reasons_and_exit_1(tmp_path, tree, speech_path):
+def test_bad_files_fail_with_reasons_and_exit_1(tmp_path, tree, speech_path):
     expected = write_bad_files(tree, speech_path)
     result = run(tree, "-o", tmp_path / "out", "--jobs", "2")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     for name, word in expected.items():
-        lines = [line for line in result.stderr.splitlines() if f"skipped {name}:" in line]
+        lines = [line for line in result.stderr.splitlines() if f"failed {name}:" in line]
         assert len(lines) == 1 and word in lines[0], result.stderr
+    assert "skipped" not in result.stderr  # "skipped" is only "already done"
     assert "3 written, 0 skipped (already done), 3 failed" in result.stdout
 
 
@@ -181,6 +182,7 @@ def test_ctrl_c_stops_cleanly_with_130_and_a_rerun_resumes(tmp_path, many):
     assert no_temp_files(out)
     written = len(list(out.glob("*.png")))
     assert 20 <= written < 300
+    assert f"interrupted after {written} of 300 files" in stderr  # what is on disk, exactly
     rerun = run(many, "-o", out)
     assert rerun.returncode == 0, rerun.stderr
     assert f"{written} skipped (already done)" in rerun.stdout

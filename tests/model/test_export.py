@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import shutil
 import struct
+import time
 from pathlib import Path
 
 import numpy as np
@@ -283,3 +284,39 @@ def test_worker_processes_only_when_worth_starting(tmp_path, speech_path):
                              workers_threshold=0)
     assert eager.written == 12 and max(children) > 0
     assert not multiprocessing.active_children()  # and they are gone afterwards
+
+
+@needs_fork
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_stops_the_run_once(small_disk, tmp_path, speech_path, jobs):
+    src = tmp_path / "src"
+    write_clips(src, speech_path, 12)
+    settings = ex.ExportSettings(format="npy")
+    out = small_disk.root / "out"
+    ex.prepare_output(out, settings)
+    before = small_disk.files()
+    small_disk.fill()
+    seen = []
+    summary = ex.run_export(ex.plan(src, out, settings), settings, jobs=jobs, progress=seen.append,
+                            start_method="fork", workers_threshold=0)
+    assert summary.stopped == f"cannot write {out / 'clip0.npy'}: disk full" or (
+        jobs > 1 and summary.stopped.endswith(".npy: disk full"))
+    assert (summary.written, summary.failed, summary.left) == (0, 0, 12)
+    assert not summary.cancelled and not summary.failures
+    assert not [p for p in seen if p.result is not None and not p.result.ok]  # said once: here
+    assert small_disk.files() == before
+
+
+def test_interrupted_runs_count_what_is_on_disk(tmp_path, speech_path):
+    src = tmp_path / "src"
+    write_clips(src, speech_path, 4)
+    settings = ex.ExportSettings(format="npy")
+    out = tmp_path / "out"
+    tasks = ex.plan(src, out, settings)
+    ex.prepare_output(out, settings)
+    ex.export_one(tasks[0].src, tasks[0].dst, settings)  # an older output: not this run's
+    time.sleep(0.05)  # a clock tick later (file times are coarse), as a previous run would be
+    since = ex.file_clock_ns()
+    for task in tasks[2:]:
+        ex.export_one(task.src, task.dst, settings)
+    assert ex.written_since(tasks, since) == 2

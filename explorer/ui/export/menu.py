@@ -7,9 +7,8 @@ import os
 import threading
 from pathlib import Path
 
-import numpy as np
 import soundfile as sf
-from PySide6.QtCore import QObject, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QObject, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -29,18 +28,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.model import atomic, images
 from explorer.model import export as batch
-from explorer.model import images
 from explorer.model.colormaps import COLORMAPS
+from explorer.model.names import shown
 from explorer.model.snippet import python_snippet
 
+#: WAV sample formats offered when saving a clip: (soundfile subtype, what the dialog says).
+WAV_SUBTYPES = (("PCM_16", "16-bit PCM"), ("PCM_24", "24-bit PCM"), ("PCM_32", "32-bit PCM"),
+                ("FLOAT", "32-bit float"))
 
-def save_figure(widget: QWidget, path: str | Path) -> Path:
-    """A view as it looks on screen: PNG (at the screen's pixel ratio) or SVG (vector)."""
-    path = Path(path)
-    if path.suffix.lower() == ".svg":
+
+def figure_bytes(widget: QWidget, svg: bool) -> bytes:
+    """A view as it looks on screen, encoded in memory: PNG (at the screen's pixel ratio) or SVG
+    (vector). The file is then written by the atomic writer, which knows why a write failed."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if svg:
         generator = QSvgGenerator()
-        generator.setFileName(str(path))
+        generator.setOutputDevice(buffer)
         generator.setSize(QSize(widget.width(), widget.height()))
         generator.setViewBox(QRectF(0, 0, widget.width(), widget.height()))
         generator.setTitle(widget.windowTitle() or "Audio Explorer")
@@ -48,10 +54,34 @@ def save_figure(widget: QWidget, path: str | Path) -> Path:
         painter = QPainter(generator)
         widget.render(painter, QPoint(0, 0))
         painter.end()
-    else:
-        if not widget.grab().save(str(path), "PNG"):
-            raise OSError(f"{path}: could not write the image")
-    return path
+    elif not widget.grab().save(buffer, "PNG"):
+        raise ValueError("could not encode the view as PNG")
+    return bytes(buffer.data())
+
+
+def save_figure(widget: QWidget, path: str | Path) -> Path:
+    """A view as it looks on screen: PNG or SVG (by the name's ending)."""
+    path = Path(path)
+    return atomic.write_bytes(path, figure_bytes(widget, path.suffix.lower() == ".svg"))
+
+
+def wav_subtype_for(clip) -> str:
+    """The subtype a saved clip keeps: the source's when WAV can hold it (PCM_16 stays PCM_16),
+    else 32-bit float (every sample as it is)."""
+    subtype = (getattr(clip, "subtype", "") or "").upper()
+    if subtype and sf.check_format("WAV", subtype):
+        return subtype
+    return "FLOAT"
+
+
+def wav_filters(source_subtype: str) -> tuple[list[tuple[str, str]], str]:
+    """The save dialog's (subtype, filter text) choices and the one preselected (the source's)."""
+    choices = list(WAV_SUBTYPES)
+    if source_subtype not in dict(choices):
+        choices.insert(0, (source_subtype, sf.available_subtypes("WAV").get(source_subtype,
+                                                                           source_subtype)))
+    filters = [(subtype, f"WAV, {label} (*.wav)") for subtype, label in choices]
+    return filters, dict(filters)[source_subtype]
 
 
 class FolderExport(QObject):
@@ -193,20 +223,26 @@ class ExportMenu(QObject):
         return Path(path) if path else None
 
     def _done(self, path: Path) -> None:
-        self.window.statusBar().showMessage(f"Exported {path}", 8000)
+        self.window.statusBar().showMessage(f"Exported {shown(path)}", 8000)
 
-    def _report(self, action, *args) -> None:
+    def _report(self, action, *args) -> Path | None:
+        """Run one export; a failure is one line in a dialog (and the status bar), not a
+        traceback on stderr."""
         try:
-            self._done(action(*args))
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self.window, "Export failed", str(exc))
+            path = action(*args)
+        except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: libsndfile's
+            message = str(exc) if isinstance(exc, atomic.WriteError) else f"Export failed: {exc}"
+            self.window.statusBar().showMessage(message, 15000)
+            QMessageBox.warning(self.window, "Export failed", message)
+            return None
+        self._done(path)
+        return path
 
     # ---- one view -----------------------------------------------------------------------------
     def export_array(self, path: str | Path) -> Path:
         """The array the spectrogram view shows, as it is (bins x frames, float32)."""
         path = Path(path).with_suffix(".npy")
-        np.save(path, self.session.spectrogram.values)
-        return path
+        return atomic.save_npy(path, self.session.spectrogram.values)
 
     def export_image(self, path: str | Path, colormap: str | None = None, depth: int = 8) -> Path:
         """One pixel per bin and frame, low frequencies at the bottom."""
@@ -218,14 +254,27 @@ class ExportMenu(QObject):
     def export_figure(self, path: str | Path, view: QWidget | None = None) -> Path:
         return save_figure(view or self.window.spectrogram, path)
 
-    def export_wav(self, path: str | Path, selection: bool = False) -> Path:
-        """The current clip (the resampled one when resampled), or the selected part of it."""
+    def export_wav(self, path: str | Path, selection: bool = False,
+                   subtype: str | None = None) -> Path:
+        """The current clip (the resampled one when resampled), or the selected part of it, in
+        the source's sample format unless told (`wav_subtype_for`)."""
         clip = self.session.clip
+        subtype = subtype or wav_subtype_for(clip)
         if selection and self.session.selection is not None:
             clip = clip.slice(*self.session.selection)
         path = Path(path).with_suffix(".wav")
-        sf.write(path, clip.samples, clip.sample_rate, subtype="FLOAT")
-        return path
+        return atomic.write_sound(path, clip.samples, clip.sample_rate, subtype=subtype,
+                                  format="WAV")
+
+    def is_open_file(self, path: str | Path) -> bool:
+        """True when path is the file the window shows (saving over it replaces the recording)."""
+        current = self.session.path
+        if current is None:
+            return False
+        try:
+            return os.path.samefile(path, current)
+        except OSError:
+            return False
 
     def python_code(self) -> str:
         s = self.session
@@ -255,20 +304,46 @@ class ExportMenu(QObject):
     def _ask_figure(self) -> None:
         path = self._ask("Export spectrogram figure", "PNG image (*.png);;SVG drawing (*.svg)",
                          self._base_name() + "-spectrogram.png")
-        if path:
+        if path and self._may_replace(path, "the figure"):
             self._report(self.export_figure, path)
 
     def _ask_waveform(self) -> None:
         path = self._ask("Export waveform figure", "PNG image (*.png);;SVG drawing (*.svg)",
                          self._base_name() + "-waveform.png")
-        if path:
+        if path and self._may_replace(path, "the figure"):
             self._report(self.export_figure, path, self.window.waveform)
+
+    def _may_replace(self, path: Path, what: str) -> bool:
+        """False unless the user agrees, when path is the recording open in the window."""
+        if not self.is_open_file(path):
+            return True
+        answer = QMessageBox.question(
+            self.window, "Replace the open file?",
+            f"{shown(path.name)} is the file open in the window. Replace it with {what}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _ask_wav(self, selection: bool) -> None:
         suffix = "-selection" if selection else ""
-        path = self._ask("Export WAV", "WAV audio (*.wav)", self._base_name() + suffix + ".wav")
-        if path:
-            self._report(self.export_wav, path, selection)
+        filters, preselected = wav_filters(wav_subtype_for(self.session.clip))
+        folder = self.window.browser.folder or Path.home()
+        default = Path(folder) / (self._base_name() + suffix + ".wav")
+        name, chosen = QFileDialog.getSaveFileName(
+            self.window, "Export WAV", str(default), ";;".join(text for _, text in filters),
+            preselected)
+        if not name:
+            return
+        subtype = next((st for st, text in filters if text == chosen), None)
+        path = Path(name).with_suffix(".wav")
+        what = "the selection" if selection else "the clip"
+        reload = self.is_open_file(path)
+        if not self._may_replace(path, f"{what} ({subtype or wav_subtype_for(self.session.clip)})"):
+            return
+        written = self._report(self.export_wav, path, selection, subtype)
+        if written is not None and reload:  # show what the file now holds
+            self.window.browser.refresh(written)
+            self.session.open_path(written)
 
     # ---- a whole folder ---------------------------------------------------------------------
     def settings_for(self, fmt: str = "png", colormap: str | None = None,
@@ -314,9 +389,9 @@ class ExportMenu(QObject):
             progress.reset()
         self.update_enabled()
         text = summary_text(summary, out)
-        self.window.statusBar().showMessage(text.splitlines()[0], 15000)
+        self.window.statusBar().showMessage(summary.stopped or text.splitlines()[0], 15000)
         if progress is not None:
-            box = QMessageBox(QMessageBox.Icon.Information if not summary.failed
+            box = QMessageBox(QMessageBox.Icon.Information if not (summary.failed or summary.stopped)
                               else QMessageBox.Icon.Warning, "Export folder", text, parent=self.window)
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.open()
@@ -360,11 +435,14 @@ class ExportMenu(QObject):
 
 def summary_text(summary: batch.ExportSummary, out: Path) -> str:
     """What the end-of-export box says: counts first, then each failure with its reason."""
-    head = "Cancelled: " if summary.cancelled else ""
+    head = "Cancelled: " if summary.cancelled else "Stopped: " if summary.stopped else ""
+    left = f", {summary.left} not written" if summary.left else ""
     lines = [f"{head}{summary.written} written, {summary.up_to_date} already done, "
-             f"{summary.failed} failed ({summary.seconds:.1f} s) in {out}"]
+             f"{summary.failed} failed{left} ({summary.seconds:.1f} s) in {shown(out)}"]
+    if summary.stopped:
+        lines.append(f"  {shown(summary.stopped)}")
     for result in summary.failures[:20]:
-        lines.append(f"  {Path(result.src).name}: {result.reason}")
+        lines.append(f"  {shown(Path(result.src).name)}: {result.reason}")
     if len(summary.failures) > 20:
         lines.append(f"  … and {len(summary.failures) - 20} more")
     return "\n".join(lines)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from explorer.model import AudioFileError, info
 from explorer.model.dataset import scan_folder
+from explorer.model.names import shown
 
 COLUMNS = ("Name", "Duration", "Rate", "Ch", "Format")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -125,6 +126,18 @@ class FileTableModel(QAbstractTableModel):
         self.facts[row] = message
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
+    def refresh(self, path: Path) -> None:
+        """Read a file's header facts again (it was just rewritten)."""
+        row = self.row_of(path)
+        if row < 0:
+            return
+        try:
+            self.facts[row] = info(path)
+        except AudioFileError as exc:
+            self.facts[row] = exc.reason
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.factsChanged.emit()
+
     def row_of(self, path: Path) -> int:
         try:
             return self.paths.index(Path(path))
@@ -149,11 +162,11 @@ class FileTableModel(QAbstractTableModel):
         row, col = index.row(), index.column()
         path = self.paths[row]
         fact = self.facts[row]
-        if role == PATH_ROLE:
-            return str(path)
+        if role == PATH_ROLE:  # the Path itself: a name that is not UTF-8 survives (not a QString)
+            return path
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return path.name
+                return shown(path.name)
             if fact is None:
                 return "…" if col == 1 else ""
             if isinstance(fact, str):
@@ -162,16 +175,16 @@ class FileTableModel(QAbstractTableModel):
                     str(fact.channels), fact.subtype)[col]
         if role == SORT_ROLE:
             if col == 0 or fact is None or isinstance(fact, str):
-                return path.name.lower() if col == 0 else -1
+                return shown(path.name).lower() if col == 0 else -1
             return (None, fact.duration, fact.sample_rate, fact.channels,
                     f"{fact.format} {fact.subtype}")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             if isinstance(fact, str):
-                return f"{path.name}: {fact}"
+                return f"{shown(path.name)}: {fact}"
             if fact is not None:
-                return (f"{path}\n{fact.sample_rate} Hz, {fact.channels} ch, "
+                return (f"{shown(path)}\n{fact.sample_rate} Hz, {fact.channels} ch, "
                         f"{fact.duration:.3f} s, {fact.format} {fact.subtype}")
-            return str(path)
+            return shown(path)
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(fact, str):
             return QBrush(QColor("#ff6e6e"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
@@ -296,8 +309,8 @@ class FileBrowser(QWidget):
 
     def set_files(self, paths: list[Path], folder: Path | None = None) -> None:
         self.folder = folder
-        self.folder_label.setText(str(folder) if folder else f"{len(paths)} dropped files")
-        self.folder_label.setToolTip(str(folder) if folder else "")
+        self.folder_label.setText(shown(folder) if folder else f"{len(paths)} dropped files")
+        self.folder_label.setToolTip(shown(folder) if folder else "")
         self.model.set_paths([Path(p) for p in paths])
         self._update_count()
         if folder is not None:  # the tree shows where the listed files are
@@ -360,6 +373,9 @@ class FileBrowser(QWidget):
     def select_row(self, row: int) -> None:
         if 0 <= row < self.proxy.rowCount():
             self.table.setCurrentIndex(self.proxy.index(row, 0))
+
+    def refresh(self, path: Path) -> None:
+        self.model.refresh(path)
 
     def mark_error(self, path: Path, message: str) -> None:
         self.model.set_error(path, message)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QToolButton,
@@ -508,15 +509,15 @@ class LiveView(QWidget):
         return clip
 
     def save_wav(self, path: str | Path, clip: AudioClip | None = None) -> Path:
-        """Write a clip (default: the last recording, else the last N seconds) as float WAV."""
-        import soundfile as sf
+        """Write a clip (default: the last recording, else the last N seconds) as float WAV,
+        atomically (WriteError says why it failed)."""
+        from explorer.model import atomic
 
         clip = clip or self.last_recording or self.record_clip()
         if clip is None:
             raise ValueError("nothing recorded yet")
-        path = Path(path)
-        sf.write(str(path), clip.samples, clip.sample_rate, subtype="FLOAT")
-        return path
+        return atomic.write_sound(Path(path), clip.samples, clip.sample_rate, subtype="FLOAT",
+                                  format="WAV")
 
     def _save_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save live recording", "live.wav",
@@ -525,8 +526,10 @@ class LiveView(QWidget):
             return
         try:
             self.save_wav(path)
-        except (OSError, ValueError, RuntimeError) as exc:
-            self.status_label.setText(f"cannot save: {exc}")
+        except (OSError, ValueError, RuntimeError) as exc:  # WriteError: path and cause in words
+            message = str(exc) if isinstance(exc, OSError) else f"cannot save: {exc}"
+            self.status_label.setText(message)
+            QMessageBox.warning(self, "Save live recording", message)
         else:
             self.status_label.setText(f"saved {path}")
 

@@ -19,6 +19,7 @@ import numpy as np
 import soundfile as sf
 
 from explorer.model import AudioInfo
+from explorer.model.names import sf_name
 from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
@@ -82,7 +83,7 @@ class LongClip:
         b = self.frames if end is None else max(a, min(self.frames, int(round(end * self.sample_rate))))
         if (b - a) / self.sample_rate > long_threshold_seconds():
             raise ValueError("the selection is too long to read into memory")
-        with sf.SoundFile(str(self.path)) as f:
+        with sf.SoundFile(sf_name(self.path)) as f:
             f.seek(a)
             data = f.read(b - a, dtype="float32", always_2d=True)
         return AudioClip(data, self.sample_rate, path=self.path, format=self.format,
@@ -96,7 +97,7 @@ class LongClip:
         start, stop = max(0, int(start)), min(self.frames, int(stop))
         if stop <= start:
             return np.zeros((0, self.channels), np.float32)
-        with sf.SoundFile(str(self.path)) as f:
+        with sf.SoundFile(sf_name(self.path)) as f:
             f.seek(start)
             return f.read(stop - start, dtype="float32", always_2d=True)
 

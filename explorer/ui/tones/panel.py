@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -187,15 +188,14 @@ def minmax_envelope(samples: np.ndarray, sample_rate: int,
 
 def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int,
               subtype: str = "PCM_16") -> Path:
-    """Write mono samples as WAV (`PCM_16` clips at +-1; `FLOAT` keeps everything)."""
-    import soundfile as sf
+    """Write mono samples as WAV (`PCM_16` clips at +-1; `FLOAT` keeps everything), atomically."""
+    from explorer.model import atomic
 
     path = Path(path)
     if path.suffix.lower() != ".wav":
         path = path.with_suffix(path.suffix + ".wav") if path.suffix else path.with_suffix(".wav")
     data = np.asarray(samples, dtype=np.float32 if subtype == "FLOAT" else np.float64)
-    sf.write(str(path), data, int(sample_rate), subtype=subtype, format="WAV")
-    return path
+    return atomic.write_sound(path, data, int(sample_rate), subtype=subtype, format="WAV")
 
 
 class _RowFocus(QObject):
@@ -777,7 +777,9 @@ class ToneGeneratorPanel(QWidget):
         try:
             self.save_wav(path, "FLOAT" if chosen == flt else "PCM_16")
         except Exception as exc:  # a full disk or a read-only folder: say so, do not crash
-            self._set_status(f"Could not save {path}: {exc}", error=True)
+            message = str(exc) if isinstance(exc, OSError) else f"Could not save {path}: {exc}"
+            self._set_status(message, error=True)
+            QMessageBox.warning(self, "Save WAV", message)
 
     # ---------------------------------------------------------------- playback
     def player(self):

@@ -268,3 +268,24 @@ def test_the_window_docks_the_live_view_and_builds_it_on_demand(qtbot, make_wind
     window.live_view.openInExplorer.emit(clip)
     qtbot.waitUntil(lambda: window.session.clip is not None, timeout=10000)
     assert window.windowTitle() == "Audio Explorer — recorded"
+
+
+def test_saving_a_recording_on_a_full_disk_says_why(qtbot, make_view, small_disk, monkeypatch):
+    from explorer.ui.live import view as live_view
+
+    player = TapPlayer()
+    view = make_view(player)
+    player.send(make_tone(1000, 0.5, SR, 0.5))
+    qtbot.waitUntil(lambda: view.history is not None and view.history.written > 0, timeout=3000)
+    path = small_disk.root / "live.wav"
+    path.write_bytes(b"old take")
+    small_disk.fill()
+    warnings = []
+    monkeypatch.setattr(live_view.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(live_view.QMessageBox, "warning",
+                        staticmethod(lambda parent, title, text, *a: warnings.append(text)))
+    view.save_button.click()
+    assert warnings == [f"cannot write {path}: disk full"]
+    assert view.status_label.text() == warnings[0]
+    assert small_disk.files() == {"live.wav": b"old take"}
