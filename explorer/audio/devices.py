@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,18 +86,34 @@ def bounded(fn: Callable[[], T], timeout: float | None = None,
         raise AudioUnavailable(NOT_ANSWERING.format(timeout))
     call = _Call(fn, late)
     thread = threading.Thread(target=call.run, daemon=True, name="portaudio-call")
-    thread.start()
-    thread.join(timeout)
-    with call.lock:
-        if not call.done:
-            call.gave_up = True
-            with _state_lock:
-                _stuck.append(thread)
-            _skip_exit_handler()
-            raise AudioUnavailable(NOT_ANSWERING.format(timeout))
+    stderr = _dup_stderr()
+    try:
+        thread.start()
+        thread.join(timeout)
+        with call.lock:
+            if not call.done:
+                call.gave_up = True
+                with _state_lock:
+                    _stuck.append(thread)
+                _skip_exit_handler()
+                # sounddevice points stderr at /dev/null while PortAudio initialises: our
+                # message must not go there
+                if stderr is not None:
+                    os.dup2(stderr, 2)
+                raise AudioUnavailable(NOT_ANSWERING.format(timeout))
+    finally:
+        if stderr is not None:
+            os.close(stderr)
     if call.error is not None:
         raise call.error
     return call.result
+
+
+def _dup_stderr() -> int | None:
+    try:
+        return os.dup(2)
+    except OSError:
+        return None
 
 
 def track(stream: Any) -> None:

@@ -381,7 +381,7 @@ class Player:
         stream, self._stream = self._stream, None
         self._prog = None
         self._state = "stopped"
-        if stream is not None and not devices.close_stream(stream, wait):
+        if stream is not None and not devices.close_stream(stream, wait) and wait > 0:
             log.warning("the output stream did not close within %g s; left to close", wait)
 
     def _lose(self, reason: str) -> None:
@@ -389,7 +389,7 @@ class Player:
         lock held); the stream is left to close on its own thread, without waiting."""
         self._idle_pos = self.position
         self.lost = f"sound device lost: {reason}"
-        log.warning("%s", self.lost)
+        log.info("%s", self.lost)
         self._close_stream(wait=0.0)
         self._done.set()
 
