@@ -122,6 +122,12 @@ def track(stream: Any) -> None:
         _open_streams.add(id(stream))
 
 
+def untrack(stream: Any) -> None:
+    """The stream is closed (see track)."""
+    with _state_lock:
+        _open_streams.discard(id(stream))
+
+
 def close_stream(stream: Any, wait: float = CLOSE_WAIT) -> bool:
     """Abort and close a stream on a helper thread, waiting `wait` s at most (a frozen server
     blocks both calls); True if it closed in time. Errors of a vanished device are logged."""
