@@ -37,6 +37,10 @@ MAX_RATE = 16.0  # beyond this no device rate or resampler makes sense
 DRAIN_MARGIN = 0.05  # seconds of silence after the last sample's DAC time before stopping
 MAX_DRAIN = 2.0  # never pad more than this, whatever the timing info claims
 LOST_AFTER = 1.5  # seconds without a callback from a running stream: the device is lost
+# A new stream calls back a few times, then PulseAudio may wake an idle sink for 1-2 s before
+# the callbacks go steady: until STEADY_CALLS callbacks, a silence of START_GRACE is allowed.
+START_GRACE = 5.0
+STEADY_CALLS = 10
 WATCH_PERIOD = 0.1  # seconds between wait()'s looks at the stream
 
 
@@ -349,7 +353,7 @@ class Player:
             watched, calls, since = self._watch
             if watched is not prog or calls != prog.calls:
                 self._watch = (prog, prog.calls, now)
-            elif now - since > LOST_AFTER:
+            elif now - since > (LOST_AFTER if calls >= STEADY_CALLS else START_GRACE):
                 name = self.device_info.name if self.device_info else "the output device"
                 self._lose(f"{name!r} stopped playing: no audio for {now - since:.1f} s "
                            "(the sound server is frozen or gone)")
