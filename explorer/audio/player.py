@@ -37,10 +37,10 @@ MAX_RATE = 16.0  # beyond this no device rate or resampler makes sense
 DRAIN_MARGIN = 0.05  # seconds of silence after the last sample's DAC time before stopping
 MAX_DRAIN = 2.0  # never pad more than this, whatever the timing info claims
 LOST_AFTER = 1.5  # seconds without a callback from a running stream: the device is lost
-# A new stream calls back a few times, then PulseAudio may wake an idle sink for 1-2 s before
-# the callbacks go steady: until STEADY_CALLS callbacks, a silence of START_GRACE is allowed.
+# A new stream calls back a few times at once (filling its buffer), then PulseAudio may wake an
+# idle sink for 1-2 s: until callbacks have come over STEADY_AFTER s, silence may last START_GRACE.
 START_GRACE = 5.0
-STEADY_CALLS = 10
+STEADY_AFTER = 0.3
 WATCH_PERIOD = 0.1  # seconds between wait()'s looks at the stream
 
 
@@ -157,7 +157,8 @@ class Player:
         self._done = threading.Event()
         self._done.set()
         self.lost: str | None = None  # why the device was lost ("sound device lost: ...")
-        self._watch: tuple[_Program | None, int, float] = (None, 0, 0.0)  # prog, calls, when
+        # (program, callbacks seen, when they changed, when the first was seen): the watchdog's
+        self._watch: tuple[_Program | None, int, float, float] = (None, 0, 0.0, 0.0)
 
     # ----- read-only state, safe from any thread -----
     @property
@@ -350,10 +351,13 @@ class Player:
             if prog is None or self._state == "stopped":
                 return self.lost
             now = _monotonic()
-            watched, calls, since = self._watch
-            if watched is not prog or calls != prog.calls:
-                self._watch = (prog, prog.calls, now)
-            elif now - since > (LOST_AFTER if calls >= STEADY_CALLS else START_GRACE):
+            watched, calls, since, first = self._watch
+            if watched is not prog:
+                self._watch = (prog, prog.calls, now, now if prog.calls else 0.0)
+            elif calls != prog.calls:
+                self._watch = (prog, prog.calls, now, first or now)
+            elif now - since > (LOST_AFTER if first and since - first > STEADY_AFTER
+                                else START_GRACE):
                 name = self.device_info.name if self.device_info else "the output device"
                 self._lose(f"{name!r} stopped playing: no audio for {now - since:.1f} s "
                            "(the sound server is frozen or gone)")
@@ -412,7 +416,7 @@ class Player:
         self.stream_rate = prog.stream_rate
         self._stream, self._prog = stream, prog
         self._state = "paused" if paused else "playing"
-        self._watch = (prog, prog.calls, _monotonic())
+        self._watch = (prog, prog.calls, _monotonic(), 0.0)
 
     def _new_stream(self, sd: Any, start: int, sources: list[tuple[np.ndarray, int, bool]],
                     paused: bool, generation: int) -> tuple[_Program, Any, DeviceInfo]:
