@@ -373,22 +373,25 @@ class Player:
         chain = self._prog.chain()
         # what is heard (the aborted stream drops its queued audio), within what is still held
         pos = max(self.position, chain[0].src_start)
-        self._close_stream()
+        # the old stream closes and the new one opens on helper threads: meanwhile readers
+        # without the lock (a feeder) must see playback going on from `pos`, not stopped
+        self._idle_pos = pos
+        self._close_stream(state="paused" if paused else "playing")
         self._done.clear()
         try:
             self._open(pos, [(s.source, s.src_start, s.last) for s in chain], paused=paused)
         except BaseException:
-            self._idle_pos = pos
+            self._state = "stopped"
             self._done.set()
             raise
 
-    def _close_stream(self, wait: float = devices.CLOSE_WAIT) -> None:
+    def _close_stream(self, wait: float = devices.CLOSE_WAIT, state: str = "stopped") -> None:
         """Abort and close the current stream (its late callbacks are ignored); waits `wait` s
         at most: a frozen server's stream is left to close on its helper thread."""
         self._generation += 1
         stream, self._stream = self._stream, None
         self._prog = None
-        self._state = "stopped"
+        self._state = state
         if stream is not None and not devices.close_stream(stream, wait) and wait > 0:
             log.warning("the output stream did not close within %g s; left to close", wait)
 
