@@ -253,7 +253,15 @@ def refresh_devices() -> list[DeviceInfo]:
         if idle and hasattr(sd, "_terminate"):
             sd._terminate()
             sd._initialize()
-        return _list_devices(sd)
+        found = _list_devices(sd)
+        out = next((d for d in found if d.is_default_output and d.max_output_channels), None)
+        if out is not None:  # the listing is PortAudio's memory; this asks the server itself
+            try:
+                sd.check_output_settings(device=out.index, channels=1, dtype="float32",
+                                         samplerate=out.default_samplerate)
+            except (sd.PortAudioError, ValueError):
+                pass  # an answer, even a refusal: the server is there
+        return found
 
     return bounded(run)
 

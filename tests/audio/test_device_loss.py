@@ -48,11 +48,11 @@ def test_cli_play_reports_a_lost_server_within_two_seconds(private_pulse: Privat
     assert took < 3.0, f"took {took:.2f} s to notice"
 
 
-def test_devices_with_a_frozen_server_says_so_in_seconds(
-        private_pulse: PrivatePulse) -> None:  # noqa: F811
-    def devices() -> tuple[subprocess.CompletedProcess, float]:
+def test_devices_and_play_with_a_frozen_server_say_so_in_seconds(
+        private_pulse: PrivatePulse, speech_path) -> None:  # noqa: F811
+    def devices(*args: str) -> tuple[subprocess.CompletedProcess, float]:
         t0 = time.monotonic()
-        result = subprocess.run([sys.executable, "-m", "explorer", "devices"],
+        result = subprocess.run([sys.executable, "-m", "explorer", *(args or ["devices"])],
                                 env=private_pulse.env(), capture_output=True, text=True,
                                 timeout=30)
         return result, time.monotonic() - t0
@@ -65,6 +65,10 @@ def test_devices_with_a_frozen_server_says_so_in_seconds(
     assert frozen.returncode == 2
     assert "the sound server did not answer within 3 s" in frozen.stderr
     assert took < 8.0  # interpreter start-up (~1 s, more under load) + the 3 s bound
+    play, took = devices("play", str(speech_path))
+    print(f"play with a frozen server: exit {play.returncode} after {took:.2f} s")
+    assert play.returncode == 2 and "did not answer within 3 s" in play.stderr
+    assert took < 8.0
     private_pulse.signal(signal.SIGCONT)
     thawed, _ = devices()
     assert thawed.returncode == 0 and "default" in thawed.stdout, thawed.stderr

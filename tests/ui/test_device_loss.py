@@ -77,6 +77,15 @@ def test_window_stops_says_so_and_plays_again_on_a_new_server(
     qtbot.wait(500)
     assert playback.state == "stopped"  # it does not restart by itself
 
+    if how == "frozen":  # Play while the server is still frozen: a message, not a hang
+        window.transport.play_button.click()
+        asked = time.monotonic()
+        qtbot.waitUntil(lambda: "did not answer" in window.statusBar().currentMessage(),
+                        timeout=8000)
+        print(f"window, Play on a frozen server: told {time.monotonic() - asked:.2f} s later")
+        assert playback.state == "stopped"
+    assert meter.worst < 1.0, f"the GUI thread stalled {meter.worst:.2f} s"
+
     private_pulse.restart()  # a server is back (the frozen one killed first)
     rec = private_pulse.recorder()
     try:
