@@ -267,12 +267,14 @@ def _play(clip: AudioClip, rate: float, device: str | None, start: int = 0,
         player = Player(device=_device(device))
         player.play(clip.samples, clip.sample_rate, rate=rate, start=start, end=end)
         try:
-            player.wait()
+            player.wait()  # watches the stream: a killed or frozen sound server sets `lost`
         except KeyboardInterrupt:
             player.stop()
             raise
     except AudioUnavailable as exc:
         raise CliError(str(exc)) from exc
+    if player.lost:
+        raise CliError(player.lost)
 
 
 def cmd_tone(args: argparse.Namespace) -> int:

@@ -416,6 +416,7 @@ class LiveInput:
             finally:
                 if spec.pulse_source is not None:
                     os.environ[_PULSE_SOURCE] = previous or "@DEFAULT_SOURCE@"
+        devices.track(stream)  # PortAudio is not re-initialised under an open stream
         try:
             stream.start()
         except BaseException:
@@ -451,3 +452,4 @@ def _close(stream: Any) -> None:
         stream.close()
     except Exception as exc:  # a vanished device must not make closing fail
         log.info("closing the input stream failed: %s", exc)
+    devices.untrack(stream)

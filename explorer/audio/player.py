@@ -5,6 +5,12 @@ The audio callback only copies from buffers prepared before they are needed; all
 `queue_next()`. A program is a chain of buffers: `queue_next` links another buffer after the
 last one, and the callback moves on to it by one reference swap, so chained buffers play
 sample-continuously on the same stream (how long files play window after window).
+
+A sound device that goes away (the sound server killed, frozen or gone) is noticed by a watchdog on
+the waiting side, never by waiting on PortAudio: the callback counts its calls, and `check()` (run
+by `wait()` for the CLI, by a GUI timer in the window) declares the device lost when a stream ended
+by itself or has not called back for LOST_AFTER seconds; `lost` then says why, and the lost stream
+is left to close on a helper thread (closing it can block for ever).
 """
 
 from __future__ import annotations
@@ -30,6 +36,12 @@ log = logging.getLogger(__name__)
 MAX_RATE = 16.0  # beyond this no device rate or resampler makes sense
 DRAIN_MARGIN = 0.05  # seconds of silence after the last sample's DAC time before stopping
 MAX_DRAIN = 2.0  # never pad more than this, whatever the timing info claims
+LOST_AFTER = 1.5  # seconds without a callback from a running stream: the device is lost
+# A new stream calls back a few times at once (filling its buffer), then PulseAudio may wake an
+# idle sink for 1-2 s: until callbacks have come over STEADY_AFTER s, silence may last START_GRACE.
+START_GRACE = 5.0
+STEADY_AFTER = 0.3
+WATCH_PERIOD = 0.1  # seconds between wait()'s looks at the stream
 
 
 @dataclass(eq=False)
@@ -80,6 +92,7 @@ class _Program:
     mark: tuple[_Segment, int, int, float, float, float] | None = None
     scratch: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     generation: int = 0
+    calls: int = 0  # callbacks so far: the watchdog's sign of life
 
     def source_position(self) -> int:
         """The source frame being heard now: the frame sent last minus what still waits in the
@@ -143,6 +156,9 @@ class Player:
         self._lock = threading.RLock()
         self._done = threading.Event()
         self._done.set()
+        self.lost: str | None = None  # why the device was lost ("sound device lost: ...")
+        # (program, callbacks seen, when they changed, when the first was seen): the watchdog's
+        self._watch: tuple[_Program | None, int, float, float] = (None, 0, 0.0, 0.0)
 
     # ----- read-only state, safe from any thread -----
     @property
@@ -194,6 +210,7 @@ class Player:
         start = max(0, min(int(start), end))
         with self._lock:
             self._close_stream()
+            self.lost = None
             self.play_id += 1
             self._frames, self._src_end = frames, end
             self.sample_rate = int(sample_rate)
@@ -314,8 +331,37 @@ class Player:
             self._restart()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until playback ended and the device played the last sample; True if it did."""
-        return self._done.wait(timeout)
+        """Block until playback ended (the device played the last sample), was stopped or the
+        device was lost (see `lost`), watching the stream meanwhile; False on timeout."""
+        deadline = None if timeout is None else _monotonic() + timeout
+        while True:
+            left = WATCH_PERIOD if deadline is None else min(WATCH_PERIOD,
+                                                             deadline - _monotonic())
+            if self._done.wait(max(left, 0.0)):
+                return True
+            self.check()
+            if deadline is not None and _monotonic() >= deadline:
+                return self._done.is_set()
+
+    def check(self) -> str | None:
+        """The watchdog: declare the device lost if the stream has not called back for
+        LOST_AFTER s; returns `lost` (None while all is well). Call it every ~0.1-0.5 s."""
+        with self._lock:
+            prog = self._prog
+            if prog is None or self._state == "stopped":
+                return self.lost
+            now = _monotonic()
+            watched, calls, since, first = self._watch
+            if watched is not prog:
+                self._watch = (prog, prog.calls, now, now if prog.calls else 0.0)
+            elif calls != prog.calls:
+                self._watch = (prog, prog.calls, now, first or now)
+            elif now - since > (LOST_AFTER if first and since - first > STEADY_AFTER
+                                else START_GRACE):
+                name = self.device_info.name if self.device_info else "the output device"
+                self._lose(f"{name!r} stopped playing: no audio for {now - since:.1f} s "
+                           "(the sound server is frozen or gone)")
+            return self.lost
 
     # ----- internals -----
     def _restart(self) -> None:
@@ -327,32 +373,57 @@ class Player:
         chain = self._prog.chain()
         # what is heard (the aborted stream drops its queued audio), within what is still held
         pos = max(self.position, chain[0].src_start)
-        self._close_stream()
+        # the old stream closes and the new one opens on helper threads: meanwhile readers
+        # without the lock (a feeder) must see playback going on from `pos`, not stopped
+        self._idle_pos = pos
+        self._close_stream(state="paused" if paused else "playing")
         self._done.clear()
         try:
             self._open(pos, [(s.source, s.src_start, s.last) for s in chain], paused=paused)
         except BaseException:
-            self._idle_pos = pos
+            self._state = "stopped"
             self._done.set()
             raise
 
-    def _close_stream(self) -> None:
-        """Abort and close the current stream; its late callbacks are ignored."""
+    def _close_stream(self, wait: float = devices.CLOSE_WAIT, state: str = "stopped") -> None:
+        """Abort and close the current stream (its late callbacks are ignored); waits `wait` s
+        at most: a frozen server's stream is left to close on its helper thread."""
         self._generation += 1
         stream, self._stream = self._stream, None
         self._prog = None
-        self._state = "stopped"
-        if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception as exc:  # a vanished device must not make stop() fail
-                log.warning("closing the output stream failed: %s", exc)
+        self._state = state
+        if stream is not None and not devices.close_stream(stream, wait) and wait > 0:
+            log.warning("the output stream did not close within %g s; left to close", wait)
+
+    def _lose(self, reason: str) -> None:
+        """The device stopped playing: stopped where it was, `lost` set, waiters woken (the
+        lock held); the stream is left to close on its own thread, without waiting."""
+        self._idle_pos = self.position
+        self.lost = f"sound device lost: {reason}"
+        log.info("%s", self.lost)
+        self._close_stream(wait=0.0)
+        self._done.set()
 
     def _open(self, start: int, sources: list[tuple[np.ndarray, int, bool]], paused: bool) -> None:
         """A stream playing the chain `sources` ((samples, first source frame, last) each, end to
         end) from source frame `start`."""
         sd = devices.sounddevice_module()
+        self._generation += 1
+        generation = self._generation
+        # PortAudio blocks for ever on a frozen sound server: open on a helper thread, bounded;
+        # a stream that opens after the caller gave up is closed there.
+        prog, stream, dev = devices.bounded(
+            lambda: self._new_stream(sd, start, sources, paused, generation),
+            late=lambda made: devices.close_stream(made[1], 0.0))
+        self.device_info = dev
+        self.stream_rate = prog.stream_rate
+        self._stream, self._prog = stream, prog
+        self._state = "paused" if paused else "playing"
+        self._watch = (prog, prog.calls, _monotonic(), 0.0)
+
+    def _new_stream(self, sd: Any, start: int, sources: list[tuple[np.ndarray, int, bool]],
+                    paused: bool, generation: int) -> tuple[_Program, Any, DeviceInfo]:
+        """(program, started stream, device) for `_open`; runs on a bounded helper thread."""
         dev = devices.resolve_output_device(self.device)
         channels = min(2, dev.max_output_channels)
         wanted = int(round(self.sample_rate * self._rate))
@@ -369,12 +440,11 @@ class Player:
             step = effective / stream_rate
             width = 1 if sources[0][0].shape[1] == 1 else channels
             converter = Converter(effective, stream_rate, width)
-        self._generation += 1
         first, src_start, last = sources[0]
         prog = _Program(seg=None, step=step, stream_rate=stream_rate,  # type: ignore[arg-type]
                         channels=channels, origin=src_start, converter=converter, paused=paused,
                         scratch=np.zeros(max(self.blocksize, 4096), np.float32),
-                        generation=self._generation)
+                        generation=generation)
         prog.seg = tail = self._segment(prog, first, src_start, 0, last)
         for src, src_start, last in sources[1:]:
             tail.next = self._segment(prog, src, src_start, tail.start + tail.end, last)
@@ -394,17 +464,15 @@ class Player:
             raise AudioUnavailable(
                 f"no sound device available: cannot open {dev.name!r} at {stream_rate} Hz: {exc}"
             ) from exc
+        devices.track(stream)
         prog.latency = float(stream.latency)
-        self.device_info = dev
-        self.stream_rate = stream_rate
-        self._stream, self._prog = stream, prog
-        self._state = "paused" if paused else "playing"
         try:
             stream.start()
         except sd.PortAudioError as exc:
-            self._close_stream()
+            devices.close_stream(stream)
             raise AudioUnavailable(
                 f"no sound device available: cannot start {dev.name!r}: {exc}") from exc
+        return prog, stream, dev
 
     @staticmethod
     def _segment(prog: _Program, src: np.ndarray, src_start: int, start: int,
@@ -427,6 +495,7 @@ class Player:
     def _callback(self, prog: _Program, callback_stop: type[Exception], outdata: np.ndarray,
                   frames: int, time: Any, status: Any) -> None:
         """PortAudio's thread: copy, scale, advance; no allocation, locks, logging or Qt."""
+        prog.calls += 1
         if status.output_underflow:
             self.underflows += 1
         now = time.currentTime
@@ -493,8 +562,13 @@ class Player:
             if prog.generation != self._generation:
                 return
         try:
-            if prog.generation != self._generation or not prog.ending:
+            if prog.generation != self._generation:
                 return  # stopped or replaced by the control thread, which set the state itself
+            if not prog.ending:  # it stopped by itself: the device failed (server killed...)
+                name = self.device_info.name if self.device_info else "the output device"
+                self._lose(f"{name!r} stopped with an error (the sound server quit or the "
+                           "device was removed)")
+                return
             self._idle_pos = prog.seg.src_stop  # where the chain really ended
             self._state = "stopped"
             self._done.set()

@@ -181,7 +181,7 @@ class WindowedPlayer:
         state = self.player.state
         if state == "stopped" and self._running:
             reached = self.origin + int(self.player.position)
-            if self.loop is None and reached < self.end:
+            if self.loop is None and reached < self.end and not getattr(self.player, "lost", None):
                 try:  # the chain ran out before the feeder queued more: go on from there
                     self._start(reached, self.player.rate)
                     return "playing"

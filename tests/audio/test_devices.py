@@ -90,13 +90,14 @@ def test_without_portaudio_in_a_fresh_process(tmp_path: Path) -> None:
 
 
 def _fake_devices(*infos: DeviceInfo):
-    return lambda: list(infos)
+    return lambda *_sd: list(infos)
 
 
 def test_no_output_device(monkeypatch: pytest.MonkeyPatch) -> None:
     mic = DeviceInfo(0, "mic", "ALSA", 2, 0, 48000.0, True, False)
     monkeypatch.setattr(devices_module, "sounddevice_module", lambda: object())
     monkeypatch.setattr(devices_module, "list_devices", _fake_devices(mic))
+    monkeypatch.setattr(devices_module, "_list_devices", _fake_devices(mic))
     assert audio_status() == (False, NO_OUTPUT)
     assert NO_OUTPUT == "no sound device available: no output device"
     with pytest.raises(AudioUnavailable) as excinfo:

@@ -331,3 +331,57 @@ def test_bad_arguments(fake_sd: FakeSD) -> None:
         player.set_rate(float("nan"))
     with pytest.raises(ValueError):
         player.play(ramp(10), 0)
+
+
+def test_watchdog_declares_a_silent_stream_lost(fake_sd: FakeSD,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.audio import player as player_module
+
+    monkeypatch.setattr(player_module, "LOST_AFTER", 0.2)
+    monkeypatch.setattr(player_module, "STEADY_AFTER", 0.05)
+    player = Player(blocksize=BLOCK)
+    player.play(ramp(80000), 8000)
+    stream = fake_sd.stream
+    for _ in range(4):  # callbacks over 0.09 s: steady
+        stream.pump()
+        assert player.check() is None
+        time.sleep(0.03)
+    t0 = time.monotonic()
+    assert not player.wait(0.1)  # still calling back recently: not lost yet
+    assert player.wait(2.0)  # no more callbacks: wait() returns once the watchdog fires
+    assert 0.2 <= time.monotonic() - t0 < 1.0
+    assert player.lost is not None and player.lost.startswith("sound device lost: 'fake'")
+    assert player.state == "stopped" and 0 < player.position <= 4 * BLOCK  # where it was
+    deadline = time.monotonic() + 2
+    while not stream.closed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stream.closed  # the lost stream was left to close on its own thread
+    player.play(ramp(800), 8000)  # a new play starts afresh
+    assert player.lost is None and player.state == "playing"
+
+
+def test_a_stream_that_ends_by_itself_is_a_lost_device(fake_sd: FakeSD) -> None:
+    player = Player(blocksize=BLOCK)
+    player.play(ramp(80000), 8000)
+    stream = fake_sd.stream
+    stream.pump(3)
+    stream.active = False
+    stream.finished_callback()  # what PortAudio does when the sound server dies
+    assert player.wait(0)
+    assert "stopped with an error" in (player.lost or "")
+    assert player.state == "stopped"
+
+
+def test_watchdog_gives_a_new_stream_time_to_wake_the_sink(
+        fake_sd: FakeSD, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.audio import player as player_module
+
+    monkeypatch.setattr(player_module, "LOST_AFTER", 0.2)
+    monkeypatch.setattr(player_module, "START_GRACE", 1.0)
+    player = Player(blocksize=BLOCK)
+    player.play(ramp(80000), 8000)
+    fake_sd.stream.pump(3)  # the buffer filled at once, then PulseAudio wakes the sink
+    assert not player.wait(0.6)  # longer than LOST_AFTER, but the stream has not gone steady
+    assert player.lost is None and player.state == "playing"
+    assert player.wait(2.0)  # ... and a stream that never does is lost after START_GRACE
+    assert "no audio for 1." in (player.lost or "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+NO_OUTPUT = "no sound device available: no output device"
 RATES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
 RESAMPLE_RATES = (8000, 16000, 22050, 32000, 44100, 48000)
 
@@ -24,13 +27,18 @@ def format_time(seconds: float) -> str:
 
 
 def make_player():
-    """(player, devices, message): a real Player when PortAudio and an output exist."""
+    """(player, devices, message): a real Player when PortAudio and an output exist. A sound
+    server that does not answer (frozen) gives a player marked lost: Play looks again."""
     try:
-        from explorer.audio.devices import audio_status, output_devices
+        from explorer.audio.devices import audio_status, output_devices, server_stuck
         from explorer.audio.player import Player
     except Exception as exc:  # no audio package, no sounddevice...
         return None, [], f"Playback unavailable: {exc}"
-    ok, message = audio_status()
+    ok, message = audio_status()  # bounded: ~3 s at most on a frozen server
+    if not ok and server_stuck():
+        player = Player(device=None)
+        player.lost = message
+        return player, [], f"Playback unavailable for now: {message}"
     if not ok:
         return None, [], f"Playback unavailable: {message}"
     try:
@@ -46,6 +54,10 @@ class Playback(QObject):
     positionChanged = Signal(float)  # seconds of the shown clip
     stateChanged = Signal(str)  # "stopped" | "playing" | "paused"
     failed = Signal(str)
+    deviceLost = Signal(str)  # the sound device went away while playing (the reason)
+    notice = Signal(str)  # what playback is doing for the status bar ("looking for a device")
+    devicesChanged = Signal(list)  # output devices found again after a loss
+    _refreshed = Signal(object, str)  # (outputs, "") or (None, why): from the refresh thread
 
     def __init__(self, player=None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +71,10 @@ class Playback(QObject):
         self._state = "stopped"
         self.timer = QTimer(self, interval=16)
         self.timer.timeout.connect(self._poll)
+        # after a lost device, Play first lists the devices again (off the GUI thread)
+        self._refresh_needed = bool(getattr(player, "lost", None))
+        self._refreshing = False
+        self._refreshed.connect(self._devices_refreshed)
 
     @property
     def available(self) -> bool:
@@ -85,7 +101,10 @@ class Playback(QObject):
         return None
 
     def play(self) -> None:
-        if self.player is None or self.clip is None:
+        if self.player is None or self.clip is None or self._refreshing:
+            return
+        if self._refresh_needed:
+            self._refresh_then_play()
             return
         start, end, loop = self._frames(self.cursor), None, False
         region = self._loop_frames()
@@ -176,8 +195,51 @@ class Playback(QObject):
             self._state = state
             self.stateChanged.emit(state)
 
+    def _refresh_then_play(self) -> None:
+        """After a lost device: list the devices again on a thread (PortAudio re-initialised,
+        bounded to ~3 s), then play if an output answers."""
+        self._refreshing = True
+        self.notice.emit("Looking for a sound device…")
+
+        def run() -> None:
+            try:
+                from explorer.audio.devices import refresh_devices
+
+                found = [d for d in refresh_devices() if d.max_output_channels > 0]
+                self._refreshed.emit(found, "" if found else NO_OUTPUT)
+            except Exception as exc:  # AudioUnavailable: frozen server, no PortAudio...
+                self._refreshed.emit(None, str(exc))
+
+        threading.Thread(target=run, daemon=True, name="device-refresh").start()
+
+    def _devices_refreshed(self, found, why: str) -> None:
+        self._refreshing = False
+        if not found:
+            self.failed.emit(why)
+            return
+        self._refresh_needed = False
+        self.devicesChanged.emit(found)
+        self.notice.emit(f"Sound device found: {found[0].name if len(found) == 1 else 'ready'}")
+        self.play()
+
+    def _device_lost(self, reason: str) -> None:
+        """The player lost its device: stop the transport where it was, keep the clip."""
+        seconds = float(self.player.position) / self.clip.sample_rate if self.clip else 0.0
+        self.player.stop()
+        self.timer.stop()
+        self._refresh_needed = True
+        self.cursor = seconds
+        self._set_state("stopped")
+        self.positionChanged.emit(seconds)
+        self.deviceLost.emit(reason)
+
     def _poll(self) -> None:
         if self.player is None or self.clip is None:
+            return
+        check = getattr(self.player, "check", None)  # the watchdog: a frozen or gone device
+        lost = check() if check is not None else None
+        if lost and self._state != "stopped":
+            self._device_lost(lost)
             return
         seconds = float(self.player.position) / self.clip.sample_rate
         state = getattr(self.player, "state", "playing")
@@ -287,7 +349,20 @@ class TransportBar(QWidget):
             lambda _i: playback.set_device(self.device_box.currentData()))
         playback.stateChanged.connect(self._state_changed)
         playback.positionChanged.connect(self._position_changed)
+        playback.devicesChanged.connect(self.set_devices)
         self.set_available(playback.available)
+
+    def set_devices(self, devices) -> None:
+        """The output devices found again (after a lost device); keeps the choice by name."""
+        chosen = self.device_box.currentText()
+        self.device_box.clear()
+        self.device_box.addItem("default output", None)
+        for d in devices:
+            self.device_box.addItem(getattr(d, "name", str(d)), getattr(d, "index", d))
+        index = max(self.device_box.findText(chosen), 0)
+        self.device_box.setCurrentIndex(index)
+        if self.playback.player is not None:  # indices may have changed
+            self.playback.set_device(self.device_box.itemData(index))
 
     def set_available(self, available: bool) -> None:
         for w in (self.play_button, self.stop_button, self.loop_box, self.rate_box,

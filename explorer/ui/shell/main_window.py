@@ -265,6 +265,9 @@ class MainWindow(QMainWindow):
         self.playback.positionChanged.connect(self.spectrogram.set_playhead)
         self.playback.failed.connect(
             lambda msg: self.statusBar().showMessage(f"Playback failed: {msg}", 8000))
+        self.playback.deviceLost.connect(lambda msg: self.statusBar().showMessage(
+            f"Playback stopped: {msg}. Press Play to try again.", 30000))
+        self.playback.notice.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.transport.resampleRequested.connect(s.set_target_rate)
 
     # ---- opening things ---------------------------------------------------------------------
