@@ -49,6 +49,23 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
+def _openable(path: str | Path) -> bool:
+    path = Path(path)
+    return path.is_dir() or (path.is_file() and is_audio_path(path))
+
+
+def _refusal(paths) -> str:
+    """Why nothing of `paths` can be opened, in words for the status bar."""
+    if not paths:
+        return "Only local files and folders can be opened; nothing changed"
+    items = [Path(p) for p in paths]
+    names = ", ".join(p.name or str(p) for p in items[:3])
+    missing = [p for p in items if not p.exists()]
+    why = "does not exist" if len(missing) == len(items) else "is not an audio file"
+    return (f"Not opened: {names} {why} (audio files end in {', '.join(AUDIO_EXTENSIONS)}); "
+            "nothing changed")
+
+
 class MainWindow(QMainWindow):
     def __init__(self, player=_AUTO, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -286,13 +303,7 @@ class MainWindow(QMainWindow):
         files = [p for p in items if p.is_file() and is_audio_path(p)]
         rejected = [p for p in items if p not in folders and p not in files]
         if not folders and not files:
-            names = ", ".join(p.name or str(p) for p in rejected[:3]) or "nothing"
-            missing = [p for p in rejected if not p.exists()]
-            why = "does not exist" if missing and len(missing) == len(rejected) else (
-                "is not an audio file")
-            self.statusBar().showMessage(
-                f"Not opened: {names} {why} (audio files end in "
-                f"{', '.join(AUDIO_EXTENSIONS)}); nothing changed", 10000)
+            self.statusBar().showMessage(_refusal(rejected), 10000)
             return False
         note = f" (ignored {len(rejected)} non-audio item{'s' * (len(rejected) > 1)})" \
             if rejected else ""
@@ -441,25 +452,32 @@ class MainWindow(QMainWindow):
         self.browser.model.wait(5000)
 
     # ---- drag and drop ----------------------------------------------------------------------
+    # A drop only reads the files: it is always a copy, never a move (a file manager that
+    # honours "move" deletes what was dropped). What cannot be opened is refused while it is
+    # dragged, so the source sees IgnoreAction (and the status bar says why).
+    def _accept_as_copy(self, event) -> bool:
+        mime = event.mimeData()
+        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+        if paths and any(_openable(p) for p in paths) and (
+                event.possibleActions() & Qt.DropAction.CopyAction):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return True
+        if mime.hasUrls():
+            self.statusBar().showMessage(_refusal(paths), 10000)
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.ignore()
+        return False
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self._accept_as_copy(event)
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        self._accept_as_copy(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        urls = event.mimeData().urls()
-        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
-        if not paths:
-            self.statusBar().showMessage("Only local files and folders can be opened", 8000)
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.open_paths(paths)
+        if self._accept_as_copy(event):
+            self.open_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
 
     # ---- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
