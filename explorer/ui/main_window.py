@@ -31,6 +31,7 @@ from explorer.ui.browser import FileBrowser
 from explorer.ui.export_menu import ExportMenu
 from explorer.ui.info_panel import InfoPanel
 from explorer.ui.jobs import Jobs
+from explorer.ui.keys import WindowKeys
 from explorer.ui.lazy_panel import LazyPanel
 from explorer.ui.session import Loaded, Session
 from explorer.ui.spectrogram_controls import SpectrogramControls
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
 
         self._make_menus()
         self._connect()
+        self._initial_state = self.saveState()  # View > Reset layout goes back to it
         self._restore_settings()
 
     # ---- construction -----------------------------------------------------------------------
@@ -236,7 +238,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.quit)
         menu.addAction(self.quit_action)
 
-        view = self.menuBar().addMenu("&View")
+        view = self.view_menu = self.menuBar().addMenu("&View")
         for dock in (self.files_dock, self.info_dock, self.controls_dock):
             view.addAction(dock.toggleViewAction())
         for dock in self.findChildren(QDockWidget):
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         about = QAction("&About Audio Explorer", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        self.keys = WindowKeys(self, view, help_menu)
 
     def _connect(self) -> None:
         s = self.session
@@ -317,11 +320,21 @@ class MainWindow(QMainWindow):
                                              10000)
             return True
         files = [f.resolve() for f in files]
-        self.browser.set_files(files, files[0].parent if len(files) == 1 else None)
-        self.browser.select(files[0])
+        # one file: its folder is listed with it selected, so Down steps to its neighbours
+        if not (len(files) == 1 and self._reveal_in_folder(files[0])):
+            self.browser.set_files(files, None)
+            self.browser.select(files[0])
+        self.browser.table.setFocus()
         if note:
             self.statusBar().showMessage(f"Opened {len(files)} file(s){note}", 10000)
         return True
+
+    def _reveal_in_folder(self, path: Path) -> bool:
+        try:
+            self.browser.set_folder(path.parent, select=path)
+        except OSError:
+            return False
+        return self.browser.current_path() == path
 
     def open_clip(self, clip: AudioClip) -> None:
         """Show an in-memory clip (e.g. from the tone generator) as the current clip."""
@@ -416,6 +429,15 @@ class MainWindow(QMainWindow):
         self._play_when_loaded = False
 
     # ---- misc -------------------------------------------------------------------------------
+    def reset_layout(self) -> None:
+        """Docks back where a first start puts them (shown, docked, default sizes)."""
+        self.restoreState(self._initial_state)
+        for dock in (self.files_dock, self.info_dock, self.controls_dock):
+            dock.setFloating(False)
+            dock.show()
+        self.controls_dock.raise_()
+        self._size_docks()
+
     def show_about(self) -> None:
         try:
             from explorer.audio.devices import portaudio_version

@@ -34,6 +34,7 @@ class TimeViewBox(pg.ViewBox):
 
     sigClicked = Signal(float)  # seconds
     sigDragSelect = Signal(float, float, bool)  # start, end (seconds), finished
+    sigContextMenu = Signal(object)  # QPointF: where (screen) the right button was clicked
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +45,9 @@ class TimeViewBox(pg.ViewBox):
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.sigClicked.emit(float(self.mapSceneToView(ev.scenePos()).x()))
+        elif ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self.sigContextMenu.emit(ev.screenPos())
         else:
             super().mouseClickEvent(ev)
 
@@ -78,6 +82,16 @@ def style_plot(plot: pg.PlotItem) -> None:
     for name in ("left", "bottom", "top", "right"):
         plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.showGrid(x=True, y=True, alpha=0.15)
+
+
+def selection_text(selection: tuple[float, float] | None, sample_rate: int) -> str:
+    """Start, end and length of a selection in seconds and in samples (as Audacity shows)."""
+    if selection is None:
+        return ""
+    a, b = selection
+    first, last = int(round(a * sample_rate)), int(round(b * sample_rate))
+    return (f"selection {a:.3f} – {b:.3f} s, length {b - a:.3f} s   "
+            f"[samples {first} – {last}, {last - first}]")
 
 
 class WaveformView(QWidget):
@@ -148,6 +162,15 @@ class WaveformView(QWidget):
         self.unread.hide()
         self.plot.addItem(self.unread, ignoreBounds=True)
 
+        # what is under the mouse (as the spectrogram's read-out) and the selection, below the plot
+        self.cursor_label = QLabel(" ")
+        self.cursor_label.setStyleSheet("font-family: monospace;")
+        self.cursor_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.selection_label = QLabel("")
+        self.selection_label.setStyleSheet("font-family: monospace; color: #9ec5ff;")
+        self.selection_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -162,6 +185,11 @@ class WaveformView(QWidget):
         self.right_spacer.setStyleSheet("background: #1e1e1e;")
         body.addWidget(self.right_spacer)
         layout.addLayout(body, 1)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(6, 0, 6, 2)
+        bottom.addWidget(self.cursor_label, 1)
+        bottom.addWidget(self.selection_label)
+        layout.addLayout(bottom)
 
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
         self._redraw_timer.timeout.connect(self.redraw)
@@ -170,6 +198,7 @@ class WaveformView(QWidget):
         self.viewbox.sigClicked.connect(self._clicked)
         self.viewbox.sigDragSelect.connect(self._drag_select)
         self.region.sigRegionChangeFinished.connect(self._region_edited)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.channel_box.currentIndexChanged.connect(self._channel_changed)
         self.mode_box.currentIndexChanged.connect(self._mode_changed)
         self._set_channels(1)
@@ -181,6 +210,8 @@ class WaveformView(QWidget):
         self.duration = overview.frames / self.sample_rate if overview else 0.0
         self._set_channels(overview.channels if overview else 1)
         self.region.hide()
+        self.selection_label.clear()
+        self.cursor_label.setText(" ")
         self.playhead.setValue(0)
         if overview is not None and overview.frames:
             dur = self.duration
@@ -299,6 +330,7 @@ class WaveformView(QWidget):
         a, b = sorted((min(max(0.0, a), self.duration), min(max(0.0, b), self.duration)))
         self.region.setRegion((a, b))
         self.region.show()
+        self.selection_label.setText(selection_text((a, b) if b > a else None, self.sample_rate))
         if finished:
             self.selectionChanged.emit((a, b) if b > a else None)
 
@@ -308,6 +340,7 @@ class WaveformView(QWidget):
             self.selectionChanged.emit((float(a), float(b)) if b > a else None)
 
     def set_selection(self, selection) -> None:
+        self.selection_label.setText(selection_text(selection, self.sample_rate))
         if selection is None:
             self.region.hide()
         else:
@@ -315,3 +348,45 @@ class WaveformView(QWidget):
             self.region.setRegion(selection)
             self.region.blockSignals(False)
             self.region.show()
+
+    # ---- read-out -----------------------------------------------------------------------------
+    def value_at(self, seconds: float, pixels: float = 1.0):
+        """(time, sample index, {name: value}, (low, high) | None) under a time, or None.
+
+        The value is the sample's own; when a screen pixel spans more samples (`pixels` wide in
+        seconds) the drawn column's min and max are given too, as that is what is seen."""
+        overview = self.overview
+        if overview is None or not overview.frames:
+            return None
+        index = int(round(seconds * self.sample_rate))
+        if not 0 <= index < overview.frames or index >= overview.frames_done:
+            return None
+        channels = self._channels_to_draw()
+        names = {None: "mono" if overview.channels > 1 else "value"}
+        values = {}
+        for channel in channels:
+            name = names.get(channel, f"ch{(channel or 0) + 1}")
+            values[name] = float(overview.samples(index, index + 1, channel)[0])
+        span = int(pixels * self.sample_rate)
+        column = None
+        if span > 1 and len(channels) == 1:
+            env = overview.envelope(index - span // 2, index + span - span // 2, 1, channels[0])
+            if len(env.low):
+                column = (float(np.min(env.low)), float(np.max(env.high)))
+        return index / self.sample_rate, index, values, column
+
+    def _mouse_moved(self, pos) -> None:
+        if self.overview is None or not self.plot.sceneBoundingRect().contains(pos):
+            return
+        point = self.viewbox.mapSceneToView(pos)
+        (x0, x1), _ = self.viewbox.viewRange()
+        hit = self.value_at(point.x(), (x1 - x0) / max(1.0, self.viewbox.width()))
+        if hit is None:
+            self.cursor_label.setText(" ")
+            return
+        t, index, values, column = hit
+        text = f"t = {t:.4f} s   sample {index}   " + "  ".join(
+            f"{name} {value:+.4f}" for name, value in values.items())
+        if column is not None:
+            text += f"   (pixel: {column[0]:+.4f} … {column[1]:+.4f})"
+        self.cursor_label.setText(text)
