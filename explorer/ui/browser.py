@@ -52,10 +52,10 @@ def format_duration(seconds: float) -> str:
 
 
 #: a few words for an error row's table cell (the full reason is in its tooltip), first match
-SHORT_REASONS = (("no such file", "missing"), ("permission denied", "no access"),
+SHORT_REASONS = (("no such file", "missing"), ("permission denied", "denied"),
                  ("empty file", "empty"), ("not an audio file", "not audio"),
-                 ("no audio frames", "no frames"), ("unreadable", "unreadable"),
-                 ("is a folder", "a folder"))
+                 ("no audio frames", "no audio"), ("unreadable", "corrupt"),
+                 ("is a folder", "folder"))
 #: what the Duration and Rate columns must show whole (they are never elided)
 WIDEST = {1: ("88:88:88.8", "88.88 s", *(f"⚠ {short}" for _, short in SHORT_REASONS)),
           2: ("888888",)}

@@ -37,7 +37,7 @@ from explorer.ui.session import Loaded, Session
 from explorer.ui.spectrogram_controls import SpectrogramControls
 from explorer.ui.spectrogram_view import AXIS_MODES, SpectrogramView
 from explorer.ui.transport import Playback, TransportBar, make_player
-from explorer.ui.waveform_view import WaveformView
+from explorer.ui.waveform_view import WaveformView, selection_text
 
 MAX_RECENT = 8
 _AUTO = object()
@@ -122,6 +122,13 @@ class MainWindow(QMainWindow):
                                         scroll=True)
         self._add_optional_panels()
 
+        # the selection's start, end and length, at the bottom as in Audacity
+        self.selection_label = QLabel("")
+        self.selection_label.setStyleSheet("font-family: monospace; color: #9ec5ff;")
+        self.selection_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.selection_label.setToolTip("The selection: start – end, length (drag on a plot; "
+                                        "Escape clears it)")
+        self.statusBar().addPermanentWidget(self.selection_label)
         self.audio_label = QLabel()
         self.audio_label.setStyleSheet("color: #9a9a9a; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.audio_label)
@@ -272,6 +279,8 @@ class MainWindow(QMainWindow):
         s.selectionChanged.connect(self.waveform.set_selection)
         s.selectionChanged.connect(self.spectrogram.set_selection)
         s.selectionChanged.connect(self.playback.set_selection)
+        s.selectionChanged.connect(lambda sel: self.selection_label.setText(
+            selection_text(sel, self.waveform.sample_rate)))
         self.controls.paramsEdited.connect(s.set_params)
         self.controls.colormapChanged.connect(self.spectrogram.set_colormap)
         self.controls.axisModeChanged.connect(self.spectrogram.set_axis_mode)

@@ -162,14 +162,10 @@ class WaveformView(QWidget):
         self.unread.hide()
         self.plot.addItem(self.unread, ignoreBounds=True)
 
-        # what is under the mouse (as the spectrogram's read-out) and the selection, below the plot
+        # what is under the mouse, below the plot (as the spectrogram's read-out)
         self.cursor_label = QLabel(" ")
         self.cursor_label.setStyleSheet("font-family: monospace;")
         self.cursor_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.selection_label = QLabel("")
-        self.selection_label.setStyleSheet("font-family: monospace; color: #9ec5ff;")
-        self.selection_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -188,7 +184,6 @@ class WaveformView(QWidget):
         bottom = QHBoxLayout()
         bottom.setContentsMargins(6, 0, 6, 2)
         bottom.addWidget(self.cursor_label, 1)
-        bottom.addWidget(self.selection_label)
         layout.addLayout(bottom)
 
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
@@ -210,7 +205,6 @@ class WaveformView(QWidget):
         self.duration = overview.frames / self.sample_rate if overview else 0.0
         self._set_channels(overview.channels if overview else 1)
         self.region.hide()
-        self.selection_label.clear()
         self.cursor_label.setText(" ")
         self.playhead.setValue(0)
         if overview is not None and overview.frames:
@@ -330,7 +324,6 @@ class WaveformView(QWidget):
         a, b = sorted((min(max(0.0, a), self.duration), min(max(0.0, b), self.duration)))
         self.region.setRegion((a, b))
         self.region.show()
-        self.selection_label.setText(selection_text((a, b) if b > a else None, self.sample_rate))
         if finished:
             self.selectionChanged.emit((a, b) if b > a else None)
 
@@ -340,7 +333,6 @@ class WaveformView(QWidget):
             self.selectionChanged.emit((float(a), float(b)) if b > a else None)
 
     def set_selection(self, selection) -> None:
-        self.selection_label.setText(selection_text(selection, self.sample_rate))
         if selection is None:
             self.region.hide()
         else:

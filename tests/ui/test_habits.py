@@ -74,7 +74,7 @@ def test_home_end_and_escape(qtbot, window_on_samples):
     qtbot.keyClick(window.spectrogram.plot_widget, Qt.Key.Key_Escape)
     assert window.session.selection is None and window.playback.selection is None
     assert not window.waveform.region.isVisible()
-    assert window.waveform.selection_label.text() == ""
+    assert window.selection_label.text() == ""
 
 
 def test_zoom_commands_and_previous_zoom(qtbot, window_on_samples):
@@ -149,7 +149,7 @@ def test_selection_read_out_and_play_plays_the_selection(qtbot, window_on_sample
     rate = window.session.clip.sample_rate
     assert rate == 44100
     window.session.set_selection((0.5, 1.25))
-    assert window.waveform.selection_label.text() == (
+    assert window.selection_label.text() == (
         "selection 0.500 – 1.250 s, length 0.750 s   [samples 22050 – 55125, 33075]")
     window.playback.play()  # Play with a selection plays the selection, once
     assert fake_player.called("play")[-1][4:] == (22050, 55125, False)
