@@ -446,6 +446,8 @@ class MainWindow(QMainWindow):
             dock.show()
         self.controls_dock.raise_()
         self._size_docks()
+        total = sum(self.splitter.sizes())  # waveform above spectrogram as at first start
+        self.splitter.setSizes([total * 260 // 680, total - total * 260 // 680])
 
     def show_about(self) -> None:
         try:
@@ -486,28 +488,38 @@ class MainWindow(QMainWindow):
     # A drop only reads the files: it is always a copy, never a move (a file manager that
     # honours "move" deletes what was dropped). What cannot be opened is refused while it is
     # dragged, so the source sees IgnoreAction (and the status bar says why).
-    def _accept_as_copy(self, event) -> bool:
+    def _judge_drag(self, event) -> bool:
+        """Whether anything dragged can be opened (said once per drag: moves reuse it)."""
         mime = event.mimeData()
         paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-        if paths and any(_openable(p) for p in paths) and (
-                event.possibleActions() & Qt.DropAction.CopyAction):
+        ok = bool(paths) and any(_openable(p) for p in paths)
+        if mime.hasUrls() and not ok:
+            self.statusBar().showMessage(_refusal(paths), 10000)
+        return ok
+
+    def _answer(self, event, ok: bool) -> bool:
+        if ok and event.possibleActions() & Qt.DropAction.CopyAction:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
             return True
-        if mime.hasUrls():
-            self.statusBar().showMessage(_refusal(paths), 10000)
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.ignore()
         return False
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        self._accept_as_copy(event)
+        self._drag_ok = self._judge_drag(event)
+        self._answer(event, self._drag_ok)
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
-        self._accept_as_copy(event)
+        self._answer(event, getattr(self, "_drag_ok", False))
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self._drag_ok = False
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        if self._accept_as_copy(event):
+        self._drag_ok = False
+        if self._answer(event, self._judge_drag(event)):
             self.open_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
 
     # ---- settings ---------------------------------------------------------------------------

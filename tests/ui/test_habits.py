@@ -213,6 +213,7 @@ def test_reset_layout_restores_the_docks(qtbot, make_window):
     window.info_dock.setFloating(True)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, window.controls_dock)
     window.live_dock.show()
+    window.splitter.setSizes([600, 100])
     window.keys.actions["reset_layout"].trigger()
     qtbot.wait(50)
     assert window.files_dock.isVisible() and not window.files_dock.isFloating()
@@ -224,6 +225,8 @@ def test_reset_layout_restores_the_docks(qtbot, make_window):
     for dock in window.findChildren(QDockWidget):
         assert not dock.isFloating(), dock.windowTitle()
     assert window.files_dock.width() >= 250
+    top, bottom = window.splitter.sizes()
+    assert top < bottom  # the spectrogram gets the larger share again
 
 
 @pytest.fixture
