@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
 
         clip = loaded.clip
         self.setWindowTitle(f"Audio Explorer — {loaded.original.name}")
-        self.waveform.set_overview(loaded.overview, clip.sample_rate)
+        self.waveform.set_overview(loaded.overview, clip.sample_rate, in_memory=not loaded.long)
         # a long file plays window by window from the file (explorer/ui/long_playback.py)
         play_clip, self.playback.player = playback_parts(loaded, self.player)
         self.playback.set_clip(play_clip)

@@ -27,6 +27,10 @@ PLAYHEAD_COLOUR = "#ff5252"
 SELECTION_BRUSH = QColor(120, 170, 255, 60)
 UNREAD_BRUSH = QBrush(QColor(150, 150, 150, 70), Qt.BrushStyle.BDiagPattern)
 UNREAD_EDGE = "#9a9a9a"
+#: a long file's samples are read for the read-out only this close (samples per pixel), where
+#: the waveform reads them to draw anyway; farther out it reads out the pixel's min and max
+RAW_READOUT_SPAN = 64
+READOUT_BLOCK = 4096  # frames read at once for the read-out (moves nearby reuse them)
 
 
 class TimeViewBox(pg.ViewBox):
@@ -103,6 +107,8 @@ class WaveformView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.overview: Overview | None = None
+        self.in_memory = True
+        self._readout_blocks: dict = {}  # channel -> (first frame, samples) for the read-out
         self.sample_rate = 1
         self.duration = 0.0
         self.magnitude = False
@@ -199,8 +205,12 @@ class WaveformView(QWidget):
         self._set_channels(1)
 
     # ---- data -------------------------------------------------------------------------------
-    def set_overview(self, overview: Overview | None, sample_rate: int) -> None:
+    def set_overview(self, overview: Overview | None, sample_rate: int,
+                     in_memory: bool = True) -> None:
+        """`in_memory`: the samples are an array (not a long file read on demand)."""
         self.overview = overview
+        self.in_memory = in_memory
+        self._readout_blocks: dict = {}
         self.sample_rate = max(1, int(sample_rate))
         self.duration = overview.frames / self.sample_rate if overview else 0.0
         self._set_channels(overview.channels if overview else 1)
@@ -356,16 +366,25 @@ class WaveformView(QWidget):
         channels = self._channels_to_draw()
         names = {None: "mono" if overview.channels > 1 else "value"}
         values = {}
-        for channel in channels:
-            name = names.get(channel, f"ch{(channel or 0) + 1}")
-            values[name] = float(overview.samples(index, index + 1, channel)[0])
         span = int(pixels * self.sample_rate)
+        if self.in_memory or span <= RAW_READOUT_SPAN:
+            for channel in channels:
+                name = names.get(channel, f"ch{(channel or 0) + 1}")
+                values[name] = self._sample(index, channel)
         column = None
         if span > 1 and len(channels) == 1:
             env = overview.envelope(index - span // 2, index + span - span // 2, 1, channels[0])
             if len(env.low):
                 column = (float(np.min(env.low)), float(np.max(env.high)))
         return index / self.sample_rate, index, values, column
+
+    def _sample(self, index: int, channel: int | None) -> float:
+        first, block = self._readout_blocks.get(channel, (-1, None))
+        if block is None or not first <= index < first + len(block):
+            first = index - index % READOUT_BLOCK
+            block = self.overview.samples(first, first + READOUT_BLOCK, channel)
+            self._readout_blocks[channel] = (first, block)
+        return float(block[index - first])
 
     def _mouse_moved(self, pos) -> None:
         if self.overview is None or not self.plot.sceneBoundingRect().contains(pos):

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDockWidget, QTableWidget
 
@@ -27,6 +27,16 @@ def activate(qtbot, window):
 def view_point(view, seconds):
     scene = view.viewbox.mapViewToScene(QPointF(seconds, 0.0))
     return view.plot_widget.mapFromScene(scene)
+
+
+def hover(qtbot, view, seconds):
+    """The mouse comes to rest over `seconds` (pyqtgraph drops moves closer than ~20 ms)."""
+    viewport = view.plot_widget.viewport()
+    point = view_point(view, seconds)
+    qtbot.wait(40)
+    qtbot.mouseMove(viewport, point + QPoint(0, 3))
+    qtbot.wait(40)
+    qtbot.mouseMove(viewport, point)
 
 
 def x_range(window):
@@ -166,7 +176,7 @@ def test_waveform_read_out_under_the_mouse(qtbot, window_on_samples):
     qtbot.waitUntil(lambda: waveform.viewbox.width() > 100)
     waveform.viewbox.setXRange(1.0, 1.002, padding=0)  # close: one sample is several pixels
     qtbot.wait(50)
-    qtbot.mouseMove(waveform.plot_widget.viewport(), view_point(waveform, 1.001))
+    hover(qtbot, waveform, 1.001)
     text = waveform.cursor_label.text()
     clip = window.session.clip
     index = int(text.split("sample ")[1].split()[0])
@@ -177,7 +187,7 @@ def test_waveform_read_out_under_the_mouse(qtbot, window_on_samples):
     # zoomed out, a pixel spans many samples: its min and max are read out too
     window.keys.zoom.fit()
     qtbot.wait(50)
-    qtbot.mouseMove(waveform.plot_widget.viewport(), view_point(waveform, 0.6))
+    hover(qtbot, waveform, 0.6)
     assert "pixel:" in waveform.cursor_label.text()
 
 
@@ -244,6 +254,8 @@ def test_a_single_file_opens_in_its_folder_and_down_steps_on(qtbot, make_window,
     from explorer.ui.app import _bring_forward
 
     window = make_window()
+    activate(qtbot, window)
+    window.spectrogram.plot_widget.setFocus()  # wherever the focus was, the list gets it
     middle = folder_of_three / "b.wav"
     if how == "menu":  # what File > Open File… does with the chosen file
         window.open_paths([str(middle)])
@@ -257,7 +269,7 @@ def test_a_single_file_opens_in_its_folder_and_down_steps_on(qtbot, make_window,
     assert window.browser.folder == folder_of_three
     assert window.browser.count_text() == "3 files"
     assert window.browser.current_path() == middle
-    qtbot.waitUntil(lambda: window.browser.table.hasFocus() or not window.isActiveWindow())
+    qtbot.waitUntil(window.browser.table.hasFocus)
     qtbot.keyClick(window.browser.table, Qt.Key.Key_Down)
     wait_loaded(qtbot, window, folder_of_three / "c.wav")
     qtbot.keyClick(window.browser.table, Qt.Key.Key_Up)
@@ -296,3 +308,39 @@ def test_file_table_elides_names_not_rates_durations_or_errors(qtbot, make_windo
     QApplication.processEvents()
     for col in (1, 2):
         assert table.sizeHintForColumn(col) <= header.sectionSize(col), col
+
+
+def test_long_file_read_out_reads_the_file_only_close_up(qtbot, tmp_path):
+    """A long file's samples are read from disk: far out the read-out gives the pixel's min and
+    max from the summaries (no read on each mouse move); close up one block serves many moves."""
+    from explorer.model.overview import Overview
+    from explorer.ui.waveform_view import WaveformView
+
+    rate = 8000
+    signal = np.sin(np.arange(rate * 60) * 0.01).astype(np.float32)
+    path = tmp_path / "minute.wav"
+    sf.write(path, signal, rate, subtype="FLOAT")
+    overview = Overview.from_file(path)
+    reads = []
+    read = overview._read
+    overview._read = lambda a, b: reads.append((a, b)) or read(a, b)
+    view = WaveformView()
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    view.set_overview(overview, rate, in_memory=False)
+    qtbot.waitUntil(lambda: view.viewbox.width() > 100)
+    reads.clear()
+    for seconds in (10.0, 20.0, 30.0):
+        hover(qtbot, view, seconds)
+        assert "pixel:" in view.cursor_label.text() and "value" not in view.cursor_label.text()
+    assert reads == []
+    view.viewbox.setXRange(30.0, 30.005, padding=0)
+    qtbot.wait(50)
+    reads.clear()
+    for seconds in (30.001, 30.002, 30.003):
+        hover(qtbot, view, seconds)
+        text = view.cursor_label.text()
+        index = int(text.split("sample ")[1].split()[0])
+        assert f"value {signal[index]:+.4f}" in text
+    assert len(reads) == 1
