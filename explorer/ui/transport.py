@@ -100,6 +100,9 @@ class Playback(QObject):
             region = region if loop else None
         elif start >= self.clip.frames - 1:
             start = 0
+        self._start(start, end, loop, region)
+
+    def _start(self, start: int, end: int | None, loop: bool, region) -> None:
         try:
             self.player.set_volume(self.volume)
             self.player.play(self.clip.samples, self.clip.sample_rate, rate=self.rate,
@@ -145,8 +148,18 @@ class Playback(QObject):
         if self.clip is not None:
             seconds = min(max(0.0, seconds), self.clip.duration)
         self.cursor = seconds
-        if self.player is not None and self._state != "stopped":
-            self.player.seek(self._frames(seconds))
+        region = self._selection_frames()
+        frame = self._frames(seconds)
+        if region and not self.loop and not region[0] <= frame < region[1] and (
+                self.player is not None and self._state != "stopped"):
+            # playing a selection once, the user went elsewhere: play on from there (the
+            # player ends at the selection's end and would stop at once)
+            if self._state == "playing":
+                self._start(frame, None, False, None)
+            else:
+                self.stop()  # paused: the cursor waits there
+        elif self.player is not None and self._state != "stopped":
+            self.player.seek(frame)
         self.positionChanged.emit(seconds)
 
     def set_rate(self, rate: float) -> None:

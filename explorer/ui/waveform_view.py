@@ -125,6 +125,7 @@ class WaveformView(QWidget):
         self.mode_box.addItems(["Amplitude", "Magnitude |x|"])
         self.mode_box.setToolTip("Signed amplitude, or its absolute value")
         hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
+        hint.setToolTip("Right-click a plot for zoom, play and export; Help > Keyboard shortcuts")
         hint.setStyleSheet("color: #8a8a8a;")
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)

@@ -168,6 +168,12 @@ def test_selection_read_out_and_play_plays_the_selection(qtbot, window_on_sample
     window.playback.play()
     assert fake_player.called("play")[-1][4:] == (22050, 55125, True)
     assert fake_player.loop == (22050, 55125)
+    window.transport.loop_box.setChecked(False)
+    window.playback.stop()
+    window.playback.play()
+    window.playback.seek(2.0)  # a click outside the selection while it plays: play on from there
+    assert fake_player.called("play")[-1][4:] == (88200, None, False)
+    assert window.playback.state == "playing"
 
 
 def test_waveform_read_out_under_the_mouse(qtbot, window_on_samples):
