@@ -66,6 +66,9 @@ def test_space_plays_wherever_the_focus_is_except_in_text_fields(qtbot, window_o
         assert window.playback.state == "paused", field
         assert len(fake_player.calls) == calls, field
     assert window.browser.filter.text() == " "
+    window.info.view.setFocus()  # read-only text is not typed into: Space plays there
+    qtbot.keyClick(window.info.view, Qt.Key.Key_Space)
+    assert window.playback.state == "playing"
 
 
 def test_home_end_and_escape(qtbot, window_on_samples):
