@@ -174,7 +174,7 @@ class ExportMenu(QObject):
         self.menu = QMenu("&Export", window)
         self.actions: dict[str, QAction] = {}
         add = self._add
-        add("array", "Spectrogram &array (.npy)…", self._ask_array, "Ctrl+E")
+        add("array", "Spectrogram &array (.npy)…", self._ask_array, "Ctrl+Shift+A")
         add("image", "Spectrogram &image, one pixel per bin (.png)…", self._ask_image)
         add("figure", "Spectrogram &figure as shown (PNG or SVG)…", self._ask_figure)
         add("waveform", "&Waveform figure as shown (PNG or SVG)…", self._ask_waveform)

@@ -52,6 +52,22 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
+#: a few words for an error row's table cell (the full reason is in its tooltip), first match
+SHORT_REASONS = (("no such file", "missing"), ("permission denied", "denied"),
+                 ("empty file", "empty"), ("not an audio file", "not audio"),
+                 ("no audio frames", "no audio"), ("unreadable", "corrupt"),
+                 ("is a folder", "folder"))
+#: what the Duration and Rate columns must show whole (they are never elided)
+WIDEST = {1: ("88:88:88.8", "88.88 s", *(f"⚠ {short}" for _, short in SHORT_REASONS)),
+          2: ("888888",)}
+
+
+def short_reason(message: str) -> str:
+    """An error in a word or two, e.g. "not audio" for "not an audio file (format not ...)"."""
+    lower = message.lower()
+    return next((short for key, short in SHORT_REASONS if key in lower), "error")
+
+
 class _HeaderSignals(QObject):
     batch = Signal(int, object)  # generation, list of (row, AudioInfo | str)
 
@@ -170,7 +186,7 @@ class FileTableModel(QAbstractTableModel):
             if fact is None:
                 return "…" if col == 1 else ""
             if isinstance(fact, str):
-                return f"⚠ {fact}" if col == 1 else ""
+                return f"⚠ {short_reason(fact)}" if col == 1 else ""
             return (None, format_duration(fact.duration), f"{fact.sample_rate}",
                     str(fact.channels), fact.subtype)[col]
         if role == SORT_ROLE:
@@ -180,11 +196,11 @@ class FileTableModel(QAbstractTableModel):
                     f"{fact.format} {fact.subtype}")[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             if isinstance(fact, str):
-                return f"{shown(path.name)}: {fact}"
+                return f"{shown(path.name)}\n{fact}"
             if fact is not None:
-                return (f"{shown(path)}\n{fact.sample_rate} Hz, {fact.channels} ch, "
-                        f"{fact.duration:.3f} s, {fact.format} {fact.subtype}")
-            return shown(path)
+                return (f"{shown(path.name)}\n{shown(path.parent)}\n{fact.sample_rate} Hz, "
+                        f"{fact.channels} ch, {fact.duration:.3f} s, {fact.format} {fact.subtype}")
+            return f"{shown(path.name)}\n{shown(path.parent)}"
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(fact, str):
             return QBrush(QColor("#ff6e6e"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
@@ -246,14 +262,18 @@ class FileBrowser(QWidget):
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # full name in the tooltip
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 58), (2, 46), (3, 26), (4, 60)):
+        for col, width in ((3, 26), (4, 60)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, width)
+        metrics = self.table.fontMetrics()
+        for col, texts in WIDEST.items():  # wide enough for any value: never "1…0" for 192000
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(col, max(metrics.horizontalAdvance(t) for t in texts) + 14)
         header.setHighlightSections(False)
         self.table.setAcceptDrops(False)
         self.table.viewport().setAcceptDrops(False)

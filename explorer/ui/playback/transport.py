@@ -94,25 +94,34 @@ class Playback(QObject):
     def _frames(self, seconds: float) -> int:
         return int(round(seconds * self.clip.sample_rate)) if self.clip else 0
 
-    def _loop_frames(self):
-        if self.loop and self.selection:
+    def _selection_frames(self):
+        if self.selection:
             a, b = self.selection
             return self._frames(a), self._frames(b)
         return None
 
+    def _loop_frames(self):
+        return self._selection_frames() if self.loop else None
+
     def play(self) -> None:
+        """From the cursor; with a selection, the selection (from the cursor when it is inside),
+        which loop repeats, as Audacity's Play does."""
         if self.player is None or self.clip is None or self._refreshing:
             return
         if self._refresh_needed:
             self._refresh_then_play()
             return
         start, end, loop = self._frames(self.cursor), None, False
-        region = self._loop_frames()
+        region = self._selection_frames()
         if region:
             start = start if region[0] <= start < region[1] else region[0]
-            end, loop = region[1], True
+            end, loop = region[1], self.loop
+            region = region if loop else None
         elif start >= self.clip.frames - 1:
             start = 0
+        self._start(start, end, loop, region)
+
+    def _start(self, start: int, end: int | None, loop: bool, region) -> None:
         try:
             self.player.set_volume(self.volume)
             self.player.play(self.clip.samples, self.clip.sample_rate, rate=self.rate,
@@ -135,6 +144,13 @@ class Playback(QObject):
         else:
             self.play()
 
+    def play_selection(self) -> None:
+        """The selection from its start (or the clip from the cursor when there is none)."""
+        if self.selection is not None:
+            self.stop()
+            self.seek(self.selection[0])
+        self.play()
+
     def pause(self) -> None:
         if self.player is not None and self._state == "playing":
             self.player.pause()
@@ -151,8 +167,18 @@ class Playback(QObject):
         if self.clip is not None:
             seconds = min(max(0.0, seconds), self.clip.duration)
         self.cursor = seconds
-        if self.player is not None and self._state != "stopped":
-            self.player.seek(self._frames(seconds))
+        region = self._selection_frames()
+        frame = self._frames(seconds)
+        if region and not self.loop and not region[0] <= frame < region[1] and (
+                self.player is not None and self._state != "stopped"):
+            # playing a selection once, the user went elsewhere: play on from there (the
+            # player ends at the selection's end and would stop at once)
+            if self._state == "playing":
+                self._start(frame, None, False, None)
+            else:
+                self.stop()  # paused: the cursor waits there
+        elif self.player is not None and self._state != "stopped":
+            self.player.seek(frame)
         self.positionChanged.emit(seconds)
 
     def set_rate(self, rate: float) -> None:
@@ -270,7 +296,7 @@ class TransportBar(QWidget):
             b.setMinimumWidth(28)
             return b
 
-        self.play_button = button("▶ Play", "Play / pause (Space in the file list)")
+        self.play_button = button("▶ Play", "Play / pause (Space); with a selection, plays the selection")
         self.play_button.setMinimumWidth(72)
         self.stop_button = button("■ Stop", "Stop and go back to the cursor")
         self.loop_box = QCheckBox("Loop selection")

@@ -33,10 +33,11 @@ from explorer.ui.files.browser import FileBrowser
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
+from explorer.ui.shell.keys import WindowKeys
 from explorer.ui.spectrogram.controls import SpectrogramControls
 from explorer.ui.spectrogram.view import AXIS_MODES, SpectrogramView
 from explorer.ui.state.session import Loaded, Session
-from explorer.ui.waveform.view import WaveformView
+from explorer.ui.waveform.view import WaveformView, selection_text
 
 MAX_RECENT = 8
 _AUTO = object()
@@ -47,6 +48,23 @@ def _version(dist: str) -> str:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
         return "not installed"
+
+
+def _openable(path: str | Path) -> bool:
+    path = Path(path)
+    return path.is_dir() or (path.is_file() and is_audio_path(path))
+
+
+def _refusal(paths) -> str:
+    """Why nothing of `paths` can be opened, in words for the status bar."""
+    if not paths:
+        return "Only local files and folders can be opened; nothing changed"
+    items = [Path(p) for p in paths]
+    names = ", ".join(p.name or str(p) for p in items[:3])
+    missing = [p for p in items if not p.exists()]
+    why = "does not exist" if len(missing) == len(items) else "is not an audio file"
+    return (f"Not opened: {names} {why} (audio files end in {', '.join(AUDIO_EXTENSIONS)}); "
+            "nothing changed")
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +122,13 @@ class MainWindow(QMainWindow):
                                         scroll=True)
         self._add_optional_panels()
 
+        # the selection's start, end and length, at the bottom as in Audacity
+        self.selection_label = QLabel("")
+        self.selection_label.setStyleSheet("font-family: monospace; color: #9ec5ff;")
+        self.selection_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.selection_label.setToolTip("The selection: start – end, length (drag on a plot; "
+                                        "Escape clears it)")
+        self.statusBar().addPermanentWidget(self.selection_label)
         self.audio_label = QLabel()
         self.audio_label.setStyleSheet("color: #9a9a9a; padding-right: 6px;")
         self.statusBar().addPermanentWidget(self.audio_label)
@@ -111,6 +136,7 @@ class MainWindow(QMainWindow):
 
         self._make_menus()
         self._connect()
+        self._initial_state = self.saveState()  # View > Reset layout goes back to it
         self._restore_settings()
 
     # ---- construction -----------------------------------------------------------------------
@@ -219,7 +245,7 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.quit)
         menu.addAction(self.quit_action)
 
-        view = self.menuBar().addMenu("&View")
+        view = self.view_menu = self.menuBar().addMenu("&View")
         for dock in (self.files_dock, self.info_dock, self.controls_dock):
             view.addAction(dock.toggleViewAction())
         for dock in self.findChildren(QDockWidget):
@@ -230,6 +256,7 @@ class MainWindow(QMainWindow):
         about = QAction("&About Audio Explorer", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+        self.keys = WindowKeys(self, view, help_menu)
 
     def _connect(self) -> None:
         s = self.session
@@ -252,6 +279,8 @@ class MainWindow(QMainWindow):
         s.selectionChanged.connect(self.waveform.set_selection)
         s.selectionChanged.connect(self.spectrogram.set_selection)
         s.selectionChanged.connect(self.playback.set_selection)
+        s.selectionChanged.connect(lambda sel: self.selection_label.setText(
+            selection_text(sel, self.waveform.sample_rate)))
         self.controls.paramsEdited.connect(s.set_params)
         self.controls.colormapChanged.connect(self.spectrogram.set_colormap)
         self.controls.axisModeChanged.connect(self.spectrogram.set_axis_mode)
@@ -289,13 +318,7 @@ class MainWindow(QMainWindow):
         files = [p for p in items if p.is_file() and is_audio_path(p)]
         rejected = [p for p in items if p not in folders and p not in files]
         if not folders and not files:
-            names = ", ".join(p.name or str(p) for p in rejected[:3]) or "nothing"
-            missing = [p for p in rejected if not p.exists()]
-            why = "does not exist" if missing and len(missing) == len(rejected) else (
-                "is not an audio file")
-            self.statusBar().showMessage(
-                f"Not opened: {names} {why} (audio files end in "
-                f"{', '.join(AUDIO_EXTENSIONS)}); nothing changed", 10000)
+            self.statusBar().showMessage(_refusal(rejected), 10000)
             return False
         note = f" (ignored {len(rejected)} non-audio item{'s' * (len(rejected) > 1)})" \
             if rejected else ""
@@ -309,11 +332,21 @@ class MainWindow(QMainWindow):
                                              10000)
             return True
         files = [f.resolve() for f in files]
-        self.browser.set_files(files, files[0].parent if len(files) == 1 else None)
-        self.browser.select(files[0])
+        # one file: its folder is listed with it selected, so Down steps to its neighbours
+        if not (len(files) == 1 and self._reveal_in_folder(files[0])):
+            self.browser.set_files(files, None)
+            self.browser.select(files[0])
+        self.browser.table.setFocus()
         if note:
             self.statusBar().showMessage(f"Opened {len(files)} file(s){note}", 10000)
         return True
+
+    def _reveal_in_folder(self, path: Path) -> bool:
+        try:
+            self.browser.set_folder(path.parent, select=path)
+        except OSError:
+            return False
+        return self.browser.current_path() == path
 
     def open_clip(self, clip: AudioClip) -> None:
         """Show an in-memory clip (e.g. from the tone generator) as the current clip."""
@@ -384,7 +417,7 @@ class MainWindow(QMainWindow):
 
         clip = loaded.clip
         self.setWindowTitle(f"Audio Explorer — {loaded.original.name}")
-        self.waveform.set_overview(loaded.overview, clip.sample_rate)
+        self.waveform.set_overview(loaded.overview, clip.sample_rate, in_memory=not loaded.long)
         # a long file plays window by window from the file (explorer/audio/windowed.py)
         play_clip, self.playback.player = playback_parts(loaded, self.player)
         self.playback.set_clip(play_clip)
@@ -408,6 +441,17 @@ class MainWindow(QMainWindow):
         self._play_when_loaded = False
 
     # ---- misc -------------------------------------------------------------------------------
+    def reset_layout(self) -> None:
+        """Docks back where a first start puts them (shown, docked, default sizes)."""
+        self.restoreState(self._initial_state)
+        for dock in (self.files_dock, self.info_dock, self.controls_dock):
+            dock.setFloating(False)
+            dock.show()
+        self.controls_dock.raise_()
+        self._size_docks()
+        total = sum(self.splitter.sizes())  # waveform above spectrogram as at first start
+        self.splitter.setSizes([total * 260 // 680, total - total * 260 // 680])
+
     def show_about(self) -> None:
         try:
             from explorer.audio.devices import portaudio_version
@@ -444,25 +488,42 @@ class MainWindow(QMainWindow):
         self.browser.model.wait(5000)
 
     # ---- drag and drop ----------------------------------------------------------------------
+    # A drop only reads the files: it is always a copy, never a move (a file manager that
+    # honours "move" deletes what was dropped). What cannot be opened is refused while it is
+    # dragged, so the source sees IgnoreAction (and the status bar says why).
+    def _judge_drag(self, event) -> bool:
+        """Whether anything dragged can be opened (said once per drag: moves reuse it)."""
+        mime = event.mimeData()
+        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
+        ok = bool(paths) and any(_openable(p) for p in paths)
+        if mime.hasUrls() and not ok:
+            self.statusBar().showMessage(_refusal(paths), 10000)
+        return ok
+
+    def _answer(self, event, ok: bool) -> bool:
+        if ok and event.possibleActions() & Qt.DropAction.CopyAction:
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return True
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.ignore()
+        return False
+
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self._drag_ok = self._judge_drag(event)
+        self._answer(event, self._drag_ok)
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
+        self._answer(event, getattr(self, "_drag_ok", False))
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self._drag_ok = False
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        urls = event.mimeData().urls()
-        paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
-        if not paths:
-            self.statusBar().showMessage("Only local files and folders can be opened", 8000)
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.open_paths(paths)
+        self._drag_ok = False
+        if self._answer(event, self._judge_drag(event)):
+            self.open_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
 
     # ---- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:

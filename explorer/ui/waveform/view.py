@@ -27,6 +27,10 @@ PLAYHEAD_COLOUR = "#ff5252"
 SELECTION_BRUSH = QColor(120, 170, 255, 60)
 UNREAD_BRUSH = QBrush(QColor(150, 150, 150, 70), Qt.BrushStyle.BDiagPattern)
 UNREAD_EDGE = "#9a9a9a"
+#: a long file's samples are read for the read-out only this close (samples per pixel), where
+#: the waveform reads them to draw anyway; farther out it reads out the pixel's min and max
+RAW_READOUT_SPAN = 64
+READOUT_BLOCK = 4096  # frames read at once for the read-out (moves nearby reuse them)
 
 
 class TimeViewBox(pg.ViewBox):
@@ -34,6 +38,7 @@ class TimeViewBox(pg.ViewBox):
 
     sigClicked = Signal(float)  # seconds
     sigDragSelect = Signal(float, float, bool)  # start, end (seconds), finished
+    sigContextMenu = Signal(object)  # QPointF: where (screen) the right button was clicked
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -44,6 +49,9 @@ class TimeViewBox(pg.ViewBox):
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.sigClicked.emit(float(self.mapSceneToView(ev.scenePos()).x()))
+        elif ev.button() == Qt.MouseButton.RightButton:
+            ev.accept()
+            self.sigContextMenu.emit(ev.screenPos())
         else:
             super().mouseClickEvent(ev)
 
@@ -80,6 +88,16 @@ def style_plot(plot: pg.PlotItem) -> None:
     plot.showGrid(x=True, y=True, alpha=0.15)
 
 
+def selection_text(selection: tuple[float, float] | None, sample_rate: int) -> str:
+    """Start, end and length of a selection in seconds and in samples (as Audacity shows)."""
+    if selection is None:
+        return ""
+    a, b = selection
+    first, last = int(round(a * sample_rate)), int(round(b * sample_rate))
+    return (f"selection {a:.3f} – {b:.3f} s, length {b - a:.3f} s   "
+            f"[samples {first} – {last}, {last - first}]")
+
+
 class WaveformView(QWidget):
     """The waveform of the current clip with channel and amplitude/magnitude choices."""
 
@@ -89,6 +107,8 @@ class WaveformView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.overview: Overview | None = None
+        self.in_memory = True
+        self._readout_blocks: dict = {}  # channel -> (first frame, samples) for the read-out
         self.sample_rate = 1
         self.duration = 0.0
         self.magnitude = False
@@ -105,6 +125,7 @@ class WaveformView(QWidget):
         self.mode_box.addItems(["Amplitude", "Magnitude |x|"])
         self.mode_box.setToolTip("Signed amplitude, or its absolute value")
         hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
+        hint.setToolTip("Right-click a plot for zoom, play and export; Help > Keyboard shortcuts")
         hint.setStyleSheet("color: #8a8a8a;")
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)
@@ -148,6 +169,11 @@ class WaveformView(QWidget):
         self.unread.hide()
         self.plot.addItem(self.unread, ignoreBounds=True)
 
+        # what is under the mouse, below the plot (as the spectrogram's read-out)
+        self.cursor_label = QLabel(" ")
+        self.cursor_label.setStyleSheet("font-family: monospace;")
+        self.cursor_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -162,6 +188,10 @@ class WaveformView(QWidget):
         self.right_spacer.setStyleSheet("background: #1e1e1e;")
         body.addWidget(self.right_spacer)
         layout.addLayout(body, 1)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(6, 0, 6, 2)
+        bottom.addWidget(self.cursor_label, 1)
+        layout.addLayout(bottom)
 
         self._redraw_timer = QTimer(self, singleShot=True, interval=0)
         self._redraw_timer.timeout.connect(self.redraw)
@@ -170,17 +200,23 @@ class WaveformView(QWidget):
         self.viewbox.sigClicked.connect(self._clicked)
         self.viewbox.sigDragSelect.connect(self._drag_select)
         self.region.sigRegionChangeFinished.connect(self._region_edited)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.channel_box.currentIndexChanged.connect(self._channel_changed)
         self.mode_box.currentIndexChanged.connect(self._mode_changed)
         self._set_channels(1)
 
     # ---- data -------------------------------------------------------------------------------
-    def set_overview(self, overview: Overview | None, sample_rate: int) -> None:
+    def set_overview(self, overview: Overview | None, sample_rate: int,
+                     in_memory: bool = True) -> None:
+        """`in_memory`: the samples are an array (not a long file read on demand)."""
         self.overview = overview
+        self.in_memory = in_memory
+        self._readout_blocks: dict = {}
         self.sample_rate = max(1, int(sample_rate))
         self.duration = overview.frames / self.sample_rate if overview else 0.0
         self._set_channels(overview.channels if overview else 1)
         self.region.hide()
+        self.cursor_label.setText(" ")
         self.playhead.setValue(0)
         if overview is not None and overview.frames:
             dur = self.duration
@@ -315,3 +351,54 @@ class WaveformView(QWidget):
             self.region.setRegion(selection)
             self.region.blockSignals(False)
             self.region.show()
+
+    # ---- read-out -----------------------------------------------------------------------------
+    def value_at(self, seconds: float, pixels: float = 1.0):
+        """(time, sample index, {name: value}, (low, high) | None) under a time, or None.
+
+        The value is the sample's own; when a screen pixel spans more samples (`pixels` wide in
+        seconds) the drawn column's min and max are given too, as that is what is seen."""
+        overview = self.overview
+        if overview is None or not overview.frames:
+            return None
+        index = int(round(seconds * self.sample_rate))
+        if not 0 <= index < overview.frames or index >= overview.frames_done:
+            return None
+        channels = self._channels_to_draw()
+        names = {None: "mono" if overview.channels > 1 else "value"}
+        values = {}
+        span = int(pixels * self.sample_rate)
+        if self.in_memory or span <= RAW_READOUT_SPAN:
+            for channel in channels:
+                name = names.get(channel, f"ch{(channel or 0) + 1}")
+                values[name] = self._sample(index, channel)
+        column = None
+        if span > 1 and len(channels) == 1:
+            env = overview.envelope(index - span // 2, index + span - span // 2, 1, channels[0])
+            if len(env.low):
+                column = (float(np.min(env.low)), float(np.max(env.high)))
+        return index / self.sample_rate, index, values, column
+
+    def _sample(self, index: int, channel: int | None) -> float:
+        first, block = self._readout_blocks.get(channel, (-1, None))
+        if block is None or not first <= index < first + len(block):
+            first = index - index % READOUT_BLOCK
+            block = self.overview.samples(first, first + READOUT_BLOCK, channel)
+            self._readout_blocks[channel] = (first, block)
+        return float(block[index - first])
+
+    def _mouse_moved(self, pos) -> None:
+        if self.overview is None or not self.plot.sceneBoundingRect().contains(pos):
+            return
+        point = self.viewbox.mapSceneToView(pos)
+        (x0, x1), _ = self.viewbox.viewRange()
+        hit = self.value_at(point.x(), (x1 - x0) / max(1.0, self.viewbox.width()))
+        if hit is None:
+            self.cursor_label.setText(" ")
+            return
+        t, index, values, column = hit
+        text = f"t = {t:.4f} s   sample {index}   " + "  ".join(
+            f"{name} {value:+.4f}" for name, value in values.items())
+        if column is not None:
+            text += f"   (pixel: {column[0]:+.4f} … {column[1]:+.4f})"
+        self.cursor_label.setText(text)

@@ -21,7 +21,7 @@ def test_actions_are_in_the_file_menu_and_follow_the_state(make_window):
     file_menu = window.menuBar().actions()[0].menu()
     assert menu.menu.menuAction() in file_menu.actions()
     assert not menu.actions["array"].isEnabled()  # nothing loaded yet
-    assert menu.actions["array"].shortcut().toString() == "Ctrl+E"
+    assert menu.actions["array"].shortcut().toString() == "Ctrl+Shift+A"
 
 
 def test_array_image_and_wav_equal_what_is_shown(window_on_samples, tmp_path):

@@ -11,21 +11,25 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.conftest import wait_loaded
 
 
-def drop(window, paths, target=None):
-    """Drag-enter then drop onto a point inside `target` (a child widget), like a file manager."""
+def drop(window, paths, target=None, proposed=Qt.DropAction.CopyAction):
+    """Drag-enter then drop onto a point inside `target` (a child widget), like a file manager;
+    returns the drop event (its dropAction() is what the drag source is told)."""
     target = target or window.spectrogram.plot_widget
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = target.mapTo(window, QPoint(target.width() // 2, target.height() // 2))
     handle = window.windowHandle()
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
+    args = (actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     try:  # PySide6 >= 6.12 takes a QPointF, earlier releases a QPoint
         enter = QDragEnterEvent(QPointF(point), *args)
     except TypeError:
         enter = QDragEnterEvent(point, *args)
+    enter.setDropAction(proposed)
     QApplication.sendEvent(handle, enter)
-    event = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    event = QDropEvent(QPointF(point), actions, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
+    event.setDropAction(proposed)
     QApplication.sendEvent(handle, event)
     return event
 
@@ -68,3 +72,20 @@ def test_drop_non_audio_says_so_and_changes_nothing(qtbot, make_window, samples_
     after = (window.browser.folder, window.browser.count_text(), window.session.path,
              window.windowTitle())
     assert after == before
+
+
+def test_a_proposed_move_is_taken_as_a_copy_and_a_refused_drop_is_ignored(
+        qtbot, make_window, speech_path, tmp_path):
+    """A file manager deletes what it moved: the window only ever accepts a copy."""
+    window = make_window()
+    wav = tmp_path / "mine.wav"
+    wav.write_bytes(speech_path.read_bytes())
+    event = drop(window, [wav], proposed=Qt.DropAction.MoveAction)
+    assert event.isAccepted() and event.dropAction() == Qt.DropAction.CopyAction
+    wait_loaded(qtbot, window, wav.resolve())
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not audio")
+    event = drop(window, [notes], proposed=Qt.DropAction.MoveAction)
+    assert not event.isAccepted()
+    assert event.dropAction() != Qt.DropAction.MoveAction
+    assert wav.is_file() and notes.is_file()
