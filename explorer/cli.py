@@ -185,7 +185,6 @@ command to resume).
 
 
 def add_export_parser(sub) -> None:
-
     from explorer.model.export import DEPTHS, FORMATS
 
     p = sub.add_parser("export", help="export a folder of recordings to PNG or .npy spectrograms",

@@ -88,3 +88,17 @@ def test_export_into_a_read_only_folder_is_one_line(small_disk, tmp_path, speech
     small_disk.read_only()
     assert_one_line(run("export", src, "-o", small_disk.root / "out"),
                     "read-only file system")
+
+
+def test_install_desktop_on_a_full_disk_is_one_line(small_disk):
+    import os
+
+    env = dict(os.environ, XDG_DATA_HOME=str(small_disk.root / "share"))
+    first = run("--install-desktop", env=env)
+    assert first.returncode == 0, first.stderr
+    entry = small_disk.root / "share" / "applications" / "audio-explorer.desktop"
+    before = entry.read_bytes()
+    small_disk.fill()
+    assert_one_line(run("--install-desktop", env=env), f"cannot write {entry}: disk full")
+    assert entry.read_bytes() == before
+    assert not [p for p in small_disk.root.rglob("*.part")]
