@@ -14,6 +14,7 @@ from explorer.model.scales import hz_to_mel, mel_to_hz
 from explorer.model.spectrogram import SpectrogramStats
 from explorer.model.tiles import POOL_FRAMES, TILE_COLUMNS, column_step
 from explorer.ui.tile_loader import TileLoader
+from explorer.ui.time_axis import TimeAxis
 from explorer.ui.waveform_view import PLAYHEAD_COLOUR, TimeViewBox, style_plot
 
 pg.setConfigOptions(imageAxisOrder="row-major")
@@ -189,8 +190,10 @@ class SpectrogramView(QWidget):
 
         self.freq_axis = FrequencyAxis()
         self.viewbox = TimeViewBox()
+        self.time_axis = TimeAxis()
         self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e",
-                                         axisItems={"left": self.freq_axis})
+                                         axisItems={"left": self.freq_axis,
+                                                    "bottom": self.time_axis})
         self.plot_widget.setAcceptDrops(False)
         self.plot_widget.viewport().setAcceptDrops(False)
         self.plot = self.plot_widget.getPlotItem()
@@ -201,7 +204,7 @@ class SpectrogramView(QWidget):
         self.freq_axis.enableAutoSIPrefix(False)
         self.freq_axis.setStyle(hideOverlappingLabels=False)
         self.plot.setContentsMargins(0, 8, 0, 0)  # room for the top frequency label
-        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("bottom", "time")
         self.plot.setLabel("left", "frequency (Hz)")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
@@ -309,17 +312,17 @@ class SpectrogramView(QWidget):
             self._edges_c = None
             self.image.setImage(values, levels=(vmin, vmax), autoLevels=False)
             self.image.setRect(-0.5, -0.5, frames, bins)
+            self.time_axis.mode = "index"
             self.plot.setLabel("bottom", "column (frame index)", units=None)
             self.plot.setLabel("left", "row (bin index)")
-            self.plot.getAxis("bottom").enableAutoSIPrefix(False)
             self.viewbox.setLimits(xMin=-0.5 - frames * 0.02, xMax=frames * 1.02,
                                    minXRange=2, yMin=-0.5, yMax=bins - 0.5)
             self.viewbox.setXRange(-0.5, frames - 0.5, padding=0)
             self.viewbox.setYRange(-0.5, bins - 0.5, padding=0)
             self.region.hide()
             return
-        self.plot.getAxis("bottom").enableAutoSIPrefix(True)
-        self.plot.setLabel("bottom", "time", units="s")
+        self.time_axis.mode = "time"
+        self.plot.setLabel("bottom", "time", units=None)
         self.plot.setLabel("left", {"Hz": "frequency (Hz)", "mel": "frequency (Hz, mel scale)",
                                     "log": "frequency (Hz, log scale)"}[self.axis_mode])
         image, c_lo, c_hi, edges = self._display_rows(spec)
@@ -479,8 +482,8 @@ class SpectrogramView(QWidget):
         spec = self.long_spec
         self.plot.setXLink(getattr(self, "_x_partner", None))
         self.freq_axis.mode = self.axis_mode
-        self.plot.getAxis("bottom").enableAutoSIPrefix(True)
-        self.plot.setLabel("bottom", "time", units="s")
+        self.time_axis.mode = "time"
+        self.plot.setLabel("bottom", "time", units=None)
         self.plot.setLabel("left", {"Hz": "frequency (Hz)", "mel": "frequency (Hz, mel scale)",
                                     "log": "frequency (Hz, log scale)"}[self.axis_mode])
         rows = len(spec.frequencies)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.model.overview import Overview, polyline
+from explorer.ui.time_axis import TimeAxis
 
 CHANNEL_COLOURS = ("#4fc3f7", "#ffb74d", "#aed581", "#f06292", "#ba68c8", "#fff176")
 PLAYHEAD_COLOUR = "#ff5252"
@@ -117,12 +118,14 @@ class WaveformView(QWidget):
         top.addWidget(self.mode_box)
 
         self.viewbox = TimeViewBox()
-        self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e")
+        self.time_axis = TimeAxis()
+        self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e",
+                                         axisItems={"bottom": self.time_axis})
         self.plot_widget.setAcceptDrops(False)
         self.plot_widget.viewport().setAcceptDrops(False)
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
-        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("bottom", "time")
         self.plot.setLabel("left", "amplitude")
         self.plot.getAxis("left").setWidth(62)
         self.plot.setContentsMargins(0, 8, 0, 0)

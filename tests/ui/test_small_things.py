@@ -1,0 +1,103 @@
+"""Issue 13, point 5 ("long files and small things"): clock time axes, the long spectrogram's
+header and stats, a constant colour bar, 0.00 dBFS, square waves drawn as bands, a silent live
+view, and the single-instance key per display."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF
+
+from explorer.model.overview import Overview
+from explorer.ui.time_axis import TimeAxis, format_clock
+from explorer.ui.waveform_view import WaveformView
+
+
+# ---- time axis ------------------------------------------------------------------------------
+def axis_labels(axis, lo: float, hi: float, size: float = 500) -> list[str]:
+    """The major tick labels the axis draws for a view from lo to hi seconds."""
+    spacing, values = axis.tickValues(lo, hi, size)[0]
+    return axis.tickStrings(values, 1.0, spacing)
+
+
+def test_time_axis_reads_as_a_clock_zoomed_out_and_in(qtbot):
+    view = WaveformView()
+    qtbot.addWidget(view)
+    axis = view.plot.getAxis("bottom")
+    assert isinstance(axis, TimeAxis)
+    # a 40-minute file: minutes, not "1.9135 ks"; no SI prefix on the label
+    assert axis_labels(axis, 0, 2400) == ["0:00", "10:00", "20:00", "30:00", "40:00"]
+    axis.setRange(0, 2400)
+    assert axis.autoSIPrefixScale == 1.0 and "ks" not in axis.labelString()
+    # two hours: h:mm:ss throughout
+    assert axis_labels(axis, 0, 7200) == ["0:00:00", "0:30:00", "1:00:00", "1:30:00", "2:00:00"]
+    # zoomed into 200 ms at 20 minutes: m:ss with the decimals the ticks need
+    assert axis_labels(axis, 1200, 1200.2) == ["20:00.00", "20:00.05", "20:00.10", "20:00.15",
+                                               "20:00.20"]
+    # a short file reads the same way
+    assert axis_labels(axis, 0, 10)[:3] == ["0:00", "0:02", "0:04"]
+    assert format_clock(59.9996, 3) == "1:00.000" and format_clock(-0.0001, 3) == "0:00.000"
+
+
+def test_both_views_of_a_long_file_label_time_as_a_clock(qtbot, make_window, tmp_path,
+                                                          monkeypatch):
+    import soundfile as sf
+
+    from explorer.ui.long_file import LONG_SECONDS_ENV
+    from tests.ui.conftest import wait_loaded
+
+    monkeypatch.setenv(LONG_SECONDS_ENV, "60")
+    path = tmp_path / "long.wav"
+    sf.write(path, np.zeros(1000 * 1900, np.float32), 1000, subtype="PCM_16")
+    window = make_window()
+    window.open_paths([str(path)])
+    wait_loaded(qtbot, window, path)
+    for plot in (window.waveform.plot, window.spectrogram.plot):
+        axis = plot.getAxis("bottom")
+        lo, hi = plot.getViewBox().viewRange()[0]
+        labels = axis_labels(axis, lo, hi, axis.width())
+        assert "30:00" in labels and all("k" not in s for s in labels), labels
+        assert "ks" not in axis.labelString()
+
+
+# ---- waveform of a square wave ----------------------------------------------------------------
+def painted_columns(view: WaveformView, lo: float, hi: float) -> np.ndarray:
+    """Per pixel column of the plot: does the curve's colour cover every row from y=lo to y=hi
+    (True), some of them (None, stored as -1) or none (False, 0)?"""
+    image = view.plot_widget.grab().toImage()
+
+    def pixel(x_view: float, y_view: float):
+        scene = view.viewbox.mapViewToScene(QPointF(x_view, y_view))
+        p = view.plot_widget.mapFromScene(scene)
+        return p.x(), p.y()
+
+    x0, top = pixel(0.02 * view.duration, hi)
+    x1, bottom = pixel(0.98 * view.duration, lo)
+    out = []
+    for x in range(x0, x1):
+        rows = [image.pixelColor(x, y) for y in range(top, bottom + 1)]
+        blue = [c.blue() > 170 and c.red() < 150 for c in rows]
+        out.append(1 if all(blue) else (-1 if any(blue) else 0))
+    return np.array(out)
+
+
+def test_a_full_scale_square_wave_draws_vertical_edges_not_ramps(qtbot):
+    sr = 44100
+    t = np.arange(10 * sr) / sr
+    square = np.where(np.sin(2 * np.pi * 2 * t) >= 0, 1.0, -1.0).astype(np.float32)
+    view = WaveformView()
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    qtbot.waitUntil(lambda: view.viewbox.width() > 500)
+    view.set_overview(Overview.from_array(square[:, None], sr), sr)
+    qtbot.wait(50)
+    # the curve: one x per column, repeated; from one column to the next only level joins
+    x, y = view.curves[0].getData()
+    assert len(x) > 1000 and np.all(x[0::4] == x[3::4])
+    moves = np.flatnonzero(np.diff(x) != 0)
+    assert np.all(y[moves] == y[moves + 1]), "a join between columns is not level: a ramp"
+    # the picture: in the middle of the band, a column is either empty or a full edge
+    columns = painted_columns(view, -0.5, 0.5)
+    assert not np.any(columns == -1), f"partly painted columns at {np.flatnonzero(columns == -1)}"
+    edges = np.count_nonzero(np.diff((columns == 1).astype(int)) == 1)
+    assert edges == 39  # the transitions 0.25 s apart between 0.2 s and 9.8 s
