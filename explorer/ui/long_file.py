@@ -22,6 +22,7 @@ from explorer.model import AudioInfo
 from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
+from explorer.ui.info_panel import format_dbfs
 from explorer.ui.jobs import lower_thread_priority
 
 #: Environment override of the threshold in seconds (tests use a small value).
@@ -119,7 +120,7 @@ def long_summary(clip: LongClip, overview: Overview) -> dict:
         top = overview.levels[-1]
         peak = max(float(np.max(np.abs(top.mins))), float(np.max(np.abs(top.maxs)))) \
             if len(top.mins) else 0.0
-        peak_text = (f"{20 * np.log10(peak):.2f} dBFS" if peak > 0 else "-inf dBFS (silent)") \
+        peak_text = format_dbfs(20 * np.log10(peak) if peak > 0 else -np.inf) \
             + " (from the summaries)"
         if overview.frames_done < overview.frames:
             peak_text += f" of the first {overview.frames_done} samples (the file ended early)"

@@ -101,3 +101,21 @@ def test_a_full_scale_square_wave_draws_vertical_edges_not_ramps(qtbot):
     assert not np.any(columns == -1), f"partly painted columns at {np.flatnonzero(columns == -1)}"
     edges = np.count_nonzero(np.diff((columns == 1).astype(int)) == 1)
     assert edges == 39  # the transitions 0.25 s apart between 0.2 s and 9.8 s
+
+
+# ---- 0.00 dBFS, not -0.00 -------------------------------------------------------------------
+def test_a_full_scale_square_reads_0_00_dbfs_not_minus_zero(qtbot):
+    from explorer.model.clip import from_array
+    from explorer.ui.info_panel import InfoPanel, format_dbfs
+
+    sr = 44100
+    square = np.sign(np.sin(2 * np.pi * 100 * np.arange(sr) / sr))  # a few exact zeros in it
+    clip = from_array(square, sr, "square")
+    assert -0.005 < clip.rms_dbfs() < 0  # what printed as "-0.00 dBFS"
+    panel = InfoPanel()
+    qtbot.addWidget(panel)
+    panel.show_clip(clip)
+    text = panel.text()
+    assert "RMS\n0.00 dBFS" in text and "Peak\n0.00 dBFS" in text and "-0.00" not in text
+    assert format_dbfs(-0.004) == "0.00 dBFS" and format_dbfs(-0.006) == "-0.01 dBFS"
+    assert format_dbfs(float("-inf")) == "-inf dBFS (silent)"
