@@ -96,10 +96,11 @@ class DbAxis(pg.AxisItem):
 
     unit = "dB"
 
+    def format(self, value: float) -> str:
+        return f"{value:+2.0f} dB" if self.unit == "dB" else f"{value:.3g}"
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802
-        if self.unit == "dB":
-            return ["%+2.0f dB" % (v * scale) for v in values]
-        return [f"{v * scale:.3g}" for v in values]
+        return [self.format(v * scale) for v in values]
 
 
 class ColourBar(pg.PlotWidget):
@@ -118,9 +119,11 @@ class ColourBar(pg.PlotWidget):
         plot.setMouseEnabled(False, False)
         plot.hideButtons()
         plot.setMenuEnabled(False)
-        self.image = pg.ImageItem(np.linspace(0, 1, 256, dtype=np.float32)[:, None])
+        self.ramp = np.linspace(0, 1, 256, dtype=np.float32)[:, None]
+        self.image = pg.ImageItem(self.ramp)
         plot.addItem(self.image)
         self.setFixedWidth(86)
+        self.constant = False
         self.set_range(-80, 0, "dB")
 
     def set_lut(self, lut: np.ndarray) -> None:
@@ -128,9 +131,20 @@ class ColourBar(pg.PlotWidget):
         self.image.setLevels((0, 1))
 
     def set_range(self, vmin: float, vmax: float, unit: str) -> None:
-        if not np.isfinite(vmin) or not np.isfinite(vmax) or vmax <= vmin:
-            vmin, vmax = (vmin - 1, vmin + 1) if np.isfinite(vmin) else (0, 1)
+        """The scale from vmin to vmax; an array of one value (silence, one sample) shows that
+        value once, in the one colour it is drawn with, not a ladder of identical labels."""
         self.axis.unit = unit
+        self.constant = not (np.isfinite(vmin) and np.isfinite(vmax) and vmax > vmin)
+        if self.constant:
+            value = float(vmin) if np.isfinite(vmin) else 0.0
+            vmin, vmax = value - 1, value + 1
+            self.image.setImage(np.zeros((1, 1), np.float32), levels=(0, 1))
+            self.axis.setTicks([[(value, f"{self.axis.format(value)}\nconstant")], []])
+            self.setToolTip(f"Every value is {self.axis.format(value)}: the array is constant")
+        else:
+            self.image.setImage(self.ramp, levels=(0, 1))
+            self.axis.setTicks(None)
+            self.setToolTip("")
         self.image.setRect(0, vmin, 1, vmax - vmin)
         plot = self.getPlotItem()
         plot.setXRange(0, 1, padding=0)
@@ -302,10 +316,10 @@ class SpectrogramView(QWidget):
         bins, frames = values.shape
         finite = values[np.isfinite(values)]
         vmin = float(finite.min()) if finite.size else 0.0
-        vmax = float(finite.max()) if finite.size else 1.0
+        vmax = float(finite.max()) if finite.size else vmin
+        self.colour_bar.set_range(vmin, vmax, spec.unit)  # vmin == vmax: "constant"
         if vmax <= vmin:
             vmax = vmin + 1e-6
-        self.colour_bar.set_range(vmin, vmax, spec.unit)
         hop_s = spec.params.hop_length / spec.sample_rate
         if self.array_mode:
             self.freq_axis.mode = "index"
@@ -590,10 +604,10 @@ class SpectrogramView(QWidget):
         mean = sum(t for _, _, _, t in sums) / count
         columns = sum(min(TILE_COLUMNS, self._ov.shape[1] - i * TILE_COLUMNS)
                       for i in self._ov_tiles)
+        self.colour_bar.set_range(vmin, vmax, spec.unit)  # vmin == vmax: "constant"
         if vmax <= vmin:
             vmax = vmin + 1e-6
         self._levels = (vmin, vmax)
-        self.colour_bar.set_range(vmin, vmax, spec.unit)
         stats = SpectrogramStats((self._ov.shape[0], columns), vmin, vmax, mean)
         spec.stats = stats
         done = "complete" if self.overview_complete() else "so far"

@@ -5,6 +5,7 @@ view, and the single-instance key per display."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import QPointF
 
 from explorer.model.overview import Overview
@@ -119,3 +120,40 @@ def test_a_full_scale_square_reads_0_00_dbfs_not_minus_zero(qtbot):
     assert "RMS\n0.00 dBFS" in text and "Peak\n0.00 dBFS" in text and "-0.00" not in text
     assert format_dbfs(-0.004) == "0.00 dBFS" and format_dbfs(-0.006) == "-0.01 dBFS"
     assert format_dbfs(float("-inf")) == "-inf dBFS (silent)"
+
+
+# ---- colour bar of a constant array -----------------------------------------------------------
+def drawn_labels(axis) -> list[str]:
+    """The texts an axis draws (its tick labels), as pyqtgraph lays them out to paint."""
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(200, 400, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in specs[2]] if specs else []
+
+
+@pytest.mark.parametrize("samples", [np.zeros(44100), np.array([0.5])], ids=["silence", "one"])
+def test_a_constant_spectrogram_has_one_colour_bar_label_saying_so(qtbot, samples):
+    from explorer.model.spectrogram import compute
+    from explorer.ui.spectrogram_view import SpectrogramView
+
+    spec = compute(samples.astype(np.float32), sample_rate=44100)
+    assert np.ptp(spec.values) == 0  # every value the same
+    view = SpectrogramView()
+    qtbot.addWidget(view)
+    view.resize(800, 400)
+    view.show()
+    view.set_spectrogram(spec)
+    labels = drawn_labels(view.colour_bar.axis)
+    value = float(spec.values.flat[0])
+    assert labels == [f"{value:+2.0f} dB\nconstant"], labels
+    assert "constant" in view.colour_bar.toolTip()
+    # a varying array gets its ladder back
+    view.set_spectrogram(compute(np.random.default_rng(0).standard_normal(44100).astype(
+        np.float32), sample_rate=44100))
+    labels = drawn_labels(view.colour_bar.axis)
+    assert len(labels) >= 4 and len(set(labels)) == len(labels) and "constant" not in labels[0]
