@@ -4,6 +4,8 @@ view, and the single-instance key per display."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
@@ -157,3 +159,36 @@ def test_a_constant_spectrogram_has_one_colour_bar_label_saying_so(qtbot, sample
         np.float32), sample_rate=44100))
     labels = drawn_labels(view.colour_bar.axis)
     assert len(labels) >= 4 and len(set(labels)) == len(labels) and "constant" not in labels[0]
+
+
+# ---- the live view when nothing plays ---------------------------------------------------------
+def test_the_live_view_says_silent_instead_of_minus_200_dbfs(qtbot):
+    from explorer.model import make_tone
+    from explorer.ui.live_view import LiveView
+    from tests.ui.test_live_view import SR, TapPlayer
+
+    player = TapPlayer()
+    view = LiveView(player=player)
+    qtbot.addWidget(view)
+    view.resize(1000, 500)
+    view.show()
+    try:
+        player.send(np.zeros(SR, np.float32))  # a player playing nothing sends zeros
+        qtbot.waitUntil(lambda: view.live is not None and view.live.total_columns > 10)
+        qtbot.waitUntil(lambda: "silent" in view.level_label.text(), timeout=3000)
+        shown = view.peak_label.text() + view.level_label.text()
+        assert "-200" not in shown and " 0 Hz" not in shown, shown
+        assert "silent" in view.message.toPlainText()
+        assert len(view.peak_marker.data) == 0
+        # a tone brings the numbers back and the message goes
+        player.send(make_tone(1000, 0.5, SR, 0.5))
+
+        def peak_near_1k():
+            match = re.match(r"peak\s+(\d+) Hz", view.peak_label.text())
+            assert match and abs(int(match.group(1)) - 1000) < SR / 2048
+
+        qtbot.waitUntil(peak_near_1k, timeout=3000)
+        qtbot.waitUntil(lambda: view.message.toPlainText() == "", timeout=3000)
+        assert "RMS" in view.level_label.text()
+    finally:
+        view.shutdown()
