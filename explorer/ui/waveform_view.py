@@ -105,7 +105,8 @@ class WaveformView(QWidget):
         self.mode_box = QComboBox()
         self.mode_box.addItems(["Amplitude", "Magnitude |x|"])
         self.mode_box.setToolTip("Signed amplitude, or its absolute value")
-        hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
+        # the hint gives way to the reading progress: the two never share (and cut) the line
+        self.hint = hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
         hint.setStyleSheet("color: #8a8a8a;")
         top = QHBoxLayout()
         top.setContentsMargins(6, 2, 6, 0)
@@ -209,11 +210,12 @@ class WaveformView(QWidget):
         if overview is None or overview.complete or not overview.frames:
             self.unread.hide()
             self.progress_label.clear()
+            self.hint.show()
             return
+        self.hint.hide()
         self.unread.setRegion((overview.frames_done / self.sample_rate, self.duration))
         self.unread.show()
-        self.progress_label.setText(f"reading the file: {overview.fraction:.0%} summarised "
-                                    "(hatched: not read yet)")
+        self.progress_label.setText(f"{overview.fraction:.0%} summarised (hatched: not read yet)")
 
     def clear(self) -> None:
         self.set_overview(None, 1)

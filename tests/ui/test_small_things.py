@@ -192,3 +192,132 @@ def test_the_live_view_says_silent_instead_of_minus_200_dbfs(qtbot):
         assert "RMS" in view.level_label.text()
     finally:
         view.shutdown()
+
+
+# ---- a long file's spectrogram header ---------------------------------------------------------
+def label_rects(bar) -> list:
+    """Where a colour bar's tick labels are drawn, in the bar widget's pixels."""
+    from PySide6.QtGui import QImage, QPainter
+
+    axis = bar.axis
+    image = QImage(200, 400, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(bar.mapFromScene(axis.mapRectToScene(rect)).boundingRect(), text)
+            for rect, _flags, text in specs[2]]
+
+
+@pytest.mark.parametrize("vmin, vmax", [(-80.0, 0.0), (-59.07, -11.35)])
+def test_colour_bar_labels_stand_inside_the_bar(qtbot, vmin, vmax):
+    """The top label was cut in half (or under a two-line header) when a tick fell into the
+    padding above the scale."""
+    from explorer.ui.spectrogram_view import ColourBar
+
+    bar = ColourBar()
+    qtbot.addWidget(bar)
+    bar.resize(86, 380)
+    bar.show()
+    bar.set_range(vmin, vmax, "dB")
+    qtbot.wait(20)
+    rects = label_rects(bar)
+    assert len(rects) >= 4
+    for rect, text in rects:
+        assert rect.top() >= 0 and rect.bottom() <= bar.height(), (text, rect)
+
+
+def stats_numbers(text: str) -> tuple[float, float, float]:
+    match = re.search(r"min (-?[\d.]+)\s+max (-?[\d.]+)\s+mean (-?[\d.]+)", text)
+    assert match, text
+    return float(match.group(1)), float(match.group(2)), float(match.group(3))
+
+
+@pytest.fixture
+def six_minutes(tmp_path, monkeypatch):
+    """A 'long' file (threshold lowered to 60 s): a loud tone for 3 minutes, then quiet noise."""
+    import soundfile as sf
+
+    from explorer.ui.long_file import LONG_SECONDS_ENV
+
+    monkeypatch.setenv(LONG_SECONDS_ENV, "60")
+    sr = 8000
+    t = np.arange(180 * sr) / sr
+    rng = np.random.default_rng(3)
+    loud = 0.8 * np.sin(2 * np.pi * 1000 * t)
+    quiet = 0.001 * rng.standard_normal(180 * sr)
+    path = tmp_path / "six_minutes.wav"
+    sf.write(path, np.concatenate([loud, quiet]).astype(np.float32), sr, subtype="PCM_16")
+    return path
+
+
+def test_long_file_header_says_what_its_numbers_describe(qtbot, make_window, six_minutes,
+                                                        monkeypatch):
+    import time
+
+    from explorer.model import overview as overview_module
+    from explorer.model.overview import OverviewBuilder
+
+    monkeypatch.setattr(overview_module, "READ_FRAMES", 1 << 15)
+    add = OverviewBuilder.add
+
+    def slow_add(self, block):  # ~1.5 s of reading, so the header can be looked at meanwhile
+        time.sleep(0.02)
+        add(self, block)
+
+    monkeypatch.setattr(OverviewBuilder, "add", slow_add)
+    window = make_window()
+    qtbot.waitUntil(lambda: window.spectrogram.viewbox.width() > 100)
+    wave, spec_view = window.waveform, window.spectrogram
+    window.open_paths([str(six_minutes)])
+    # while the summaries are read: the progress has the line to itself, not cut by the hint
+    label = wave.progress_label
+
+    def progress_shown_whole():
+        assert "% summarised" in label.text() and not wave.hint.isVisible()
+        assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())
+
+    qtbot.waitUntil(progress_shown_whole, timeout=10000)
+    qtbot.waitUntil(lambda: window.session.loaded.overview.complete, timeout=20000)
+    qtbot.waitUntil(lambda: wave.hint.isVisible() and not label.text(), timeout=5000)
+
+    # the whole file in view: the overview's stats, called so
+    qtbot.waitUntil(spec_view.overview_complete, timeout=20000)
+    qtbot.waitUntil(lambda: spec_view.stats_label.text().startswith(
+        "whole file, overview (complete"), timeout=5000)
+    whole = stats_numbers(spec_view.stats_label.text())
+    stats = window.session.spectrogram.stats
+    assert whole == pytest.approx((stats.min, stats.max, stats.mean), abs=0.006)
+
+    # zoomed into the quiet part: the visible columns' stats, from the exact tiles
+    window.waveform.viewbox.setXRange(200.0, 202.0, padding=0)
+    source = window.session.spectrogram.source
+    qtbot.waitUntil(lambda: spec_view.long_step == 1, timeout=5000)
+    def visible_stats_shown():
+        text = spec_view.stats_label.text()
+        assert text.startswith("visible 3:20.0–3:22.0 (") and "overview until" not in text, text
+
+    qtbot.waitUntil(visible_stats_shown, timeout=10000)
+    shown = stats_numbers(spec_view.stats_label.text())
+    hop = source.hop_seconds
+    columns = np.concatenate([source.tile(1, i) for i in source.tiles_for(200.0, 202.0, 1)],
+                             axis=1)
+    first = source.tiles_for(200.0, 202.0, 1)[0] * 256
+    times = (first + np.arange(columns.shape[1])) * hop
+    visible = columns[:, (times >= 200.0) & (times <= 202.0)]
+    expected = (visible.min(), visible.max(), visible.mean(dtype=np.float64))
+    assert shown == pytest.approx(expected, abs=0.006)
+    assert shown[1] < whole[1] - 20  # quiet noise, not the whole file's loud tone
+    assert "whole file, overview" in spec_view.stats_label.toolTip()
+
+    # the header (one line or two) sits above the colour bar; the bar's labels stay inside it
+    header = spec_view.stats_label.geometry()
+    bar = spec_view.colour_bar
+    for rect, text in label_rects(bar):
+        assert rect.top() >= 0, text
+        assert bar.mapTo(spec_view, rect.topLeft()).y() > header.bottom(), text
+    window.waveform.viewbox.setXRange(0.0, 360.0, padding=0)
+    qtbot.waitUntil(lambda: spec_view.stats_label.text().startswith("whole file"), timeout=5000)
+    spec_view.tiles.set_source(None)
+    spec_view.tiles.wait(5000)
