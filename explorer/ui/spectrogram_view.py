@@ -158,8 +158,7 @@ class ColourBar(pg.PlotWidget):
         self.image.setRect(0, vmin, 1, vmax - vmin)
         plot = self.getPlotItem()
         plot.setXRange(0, 1, padding=0)
-        pad = (vmax - vmin) * 0.03  # room for the end labels
-        plot.setYRange(vmin - pad, vmax + pad, padding=0)
+        plot.setYRange(vmin, vmax, padding=0)  # the plot's margins hold the end labels
         self.axis.picture = None
         self.axis.update()
 
