@@ -98,6 +98,11 @@ class ScrollingImage(pg.GraphicsObject):
             self.on_paint(self.last_paint)
 
 
+def _db1(value: float) -> str:
+    """A level to 0.1 dB in 6 columns; full scale a hair below 0 reads "0.0", not "-0.0"."""
+    return f"{round(value, 1) + 0.0:6.1f}"
+
+
 class LevelMeter(QWidget):
     """Peak (line) and RMS (bar) in dBFS, vertical."""
 
@@ -680,12 +685,12 @@ class LiveView(QWidget):
                 self.peak_label.setText("peak        —           ")
                 self.peak_marker.setData([], [])
             else:
-                self.peak_label.setText(f"peak {hz:7.0f} Hz {db:6.1f} dBFS")
+                self.peak_label.setText(f"peak {hz:7.0f} Hz {_db1(db)} dBFS")
                 if self.spectrum_widget.isVisible():
                     self.peak_marker.setData([db], [float(self._coord(np.array([hz]))[0])])
             self.level_label.setText(
                 "level: silent" if silent else
-                f"level peak {live.peak_dbfs:6.1f}  RMS {live.rms_dbfs:6.1f} dBFS")
+                f"level peak {_db1(live.peak_dbfs)}  RMS {_db1(live.rms_dbfs)} dBFS")
         xruns = inp.xruns
         if xruns != self._last_xruns or force:
             self._last_xruns = xruns

@@ -321,3 +321,14 @@ def test_long_file_header_says_what_its_numbers_describe(qtbot, make_window, six
     qtbot.waitUntil(lambda: spec_view.stats_label.text().startswith("whole file"), timeout=5000)
     spec_view.tiles.set_source(None)
     spec_view.tiles.wait(5000)
+
+
+def test_clock_and_level_read_outs_elsewhere():
+    """The transport reads like the time axes; the live read-out has no "-0.0" either."""
+    from explorer.ui.live_view import _db1
+    from explorer.ui.transport import format_time
+
+    assert format_time(2400) == "40:00.000"  # under an hour: m:ss.sss, as before
+    assert format_time(3900.5) == "1:05:00.500"  # not "65:00.500"
+    assert format_time(12.3456, hours=True) == "0:00:12.346"  # beside an hour-long duration
+    assert _db1(-0.0004).strip() == "0.0" and _db1(-3.04).strip() == "-3.0"
