@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from explorer.model.overview import Overview
-from explorer.ui.time_axis import TimeAxis, format_clock
 from explorer.ui.waveform_view import WaveformView
 
 
@@ -23,6 +22,8 @@ def axis_labels(axis, lo: float, hi: float, size: float = 500) -> list[str]:
 
 
 def test_time_axis_reads_as_a_clock_zoomed_out_and_in(qtbot):
+    from explorer.ui.time_axis import TimeAxis, format_clock
+
     view = WaveformView()
     qtbot.addWidget(view)
     axis = view.plot.getAxis("bottom")
