@@ -629,7 +629,7 @@ class SpectrogramView(QWidget):
                         f"{self.overview_step} hops, each the peak of {pooled} of its frames; "
                         "its min and max set the colour scale.")
 
-    def _show_long_stats(self, visible: tuple[float, float, tuple] | None) -> None:
+    def _show_long_stats(self, visible: tuple | None) -> None:
         """The stats line says what its numbers describe: the whole file's overview when the
         view shows all of it, else the visible columns (`visible`: their span and sums)."""
         if not self._ov_text:
@@ -664,9 +664,8 @@ class SpectrogramView(QWidget):
         ov_index = np.clip(np.rint(frames / self.overview_step).astype(np.int64), 0,
                            self._ov.shape[1] - 1)
         image = self._ov[:, ov_index]
-        stand_in = step != self.overview_step  # overview columns in the place of finer ones
+        stand_in = False  # overview columns stand in for finer ones not computed yet
         if step != self.overview_step:
-            stand_in = False
             for index in range(first // TILE_COLUMNS, -(-last // TILE_COLUMNS)):
                 tile = self.tiles.cache.get(source.key(step, index))
                 if tile is None:
@@ -678,7 +677,7 @@ class SpectrogramView(QWidget):
                     image[:, lo - first:hi - first] = tile[:, lo - a:hi - a]
         hop_s = source.hop_seconds
         col_s = step * hop_s
-        self._show_long_stats(self._visible_stats(image, frames * hop_s, step, stand_in))
+        self._show_long_stats(self._visible_stats(image, frames * hop_s, stand_in))
         if not self.overview_complete():  # columns not computed yet show as the floor
             image[np.isnan(image)] = self._levels[0]
         self._long_frames, self._long_values, self._long_col_s = frames, image, col_s
@@ -690,7 +689,7 @@ class SpectrogramView(QWidget):
         self.image.setImage(shown, levels=self._levels, autoLevels=False)
         self.image.setRect(frames[0] * hop_s - col_s / 2, c_lo, len(frames) * col_s, c_hi - c_lo)
 
-    def _visible_stats(self, image: np.ndarray, times: np.ndarray, step: int, stand_in: bool):
+    def _visible_stats(self, image: np.ndarray, times: np.ndarray, stand_in: bool):
         """None when the whole file is in view (the overview's stats say it), else the visible
         span and the (count, min, max, sum) of its finite values and its column count: three
         passes over the visible columns (~1 M values, ~1-2 ms)."""

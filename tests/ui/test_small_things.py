@@ -61,6 +61,8 @@ def test_both_views_of_a_long_file_label_time_as_a_clock(qtbot, make_window, tmp
         labels = axis_labels(axis, lo, hi, axis.width())
         assert "30:00" in labels and all("k" not in s for s in labels), labels
         assert "ks" not in axis.labelString()
+    window.spectrogram.tiles.set_source(None)
+    window.spectrogram.tiles.wait(5000)
 
 
 # ---- waveform of a square wave ----------------------------------------------------------------
@@ -154,12 +156,13 @@ def test_a_constant_spectrogram_has_one_colour_bar_label_saying_so(qtbot, sample
     labels = drawn_labels(view.colour_bar.axis)
     value = float(spec.values.flat[0])
     assert labels == [f"{value:+2.0f} dB\nconstant"], labels
-    assert "constant" in view.colour_bar.toolTip()
+    assert view.colour_bar.constant and "constant" in view.colour_bar.toolTip()
     # a varying array gets its ladder back
     view.set_spectrogram(compute(np.random.default_rng(0).standard_normal(44100).astype(
         np.float32), sample_rate=44100))
     labels = drawn_labels(view.colour_bar.axis)
     assert len(labels) >= 4 and len(set(labels)) == len(labels) and "constant" not in labels[0]
+    assert not view.colour_bar.constant and view.colour_bar.toolTip() == ""
 
 
 # ---- the live view when nothing plays ---------------------------------------------------------
