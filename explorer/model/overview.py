@@ -291,8 +291,13 @@ class OverviewBuilder:
 
 
 def polyline(env: Envelope, magnitude: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(x in frames, y) for one connected line: raw samples, or each column's min then max at its
-    centre, so a single curve draws the filled envelope; magnitude folds it to |amplitude|."""
+    """(x in frames, y) for one connected line: raw samples, or each column as a vertical bar
+    from its min to its max at its centre; magnitude folds it to |amplitude|.
+
+    Columns join by a level segment at a value both reach, never from one's max to the next's
+    min: a full-scale square wave draws as a band with vertical edges, not as false ramps. A
+    column that does not reach its neighbour is stretched to touch it (the signal passes
+    between them), so the bars meet where the signal jumps."""
     if env.is_raw:
         y = np.abs(env.low) if magnitude else env.low
         return env.x.astype(np.float64), y
@@ -300,7 +305,13 @@ def polyline(env: Envelope, magnitude: bool = False) -> tuple[np.ndarray, np.nda
     if magnitude:
         high = np.maximum(np.abs(low), np.abs(high))
         low = np.zeros_like(high)
+    low, high = low.astype(np.float32), high.astype(np.float32)
+    if len(low) > 1:  # from the neighbours' unstretched values, so nothing cascades
+        low[1:], high[1:] = np.minimum(low[1:], high[:-1]), np.maximum(high[1:], low[:-1])
+    # the level where column i meets column i + 1: the middle of what both reach
+    joins = (np.maximum(low[:-1], low[1:]) + np.minimum(high[:-1], high[1:])) / 2
+    enter = np.concatenate([low[:1], joins])
+    leave = np.concatenate([joins, high[-1:]])
+    y = np.stack([enter, low, high, leave], axis=1).reshape(-1)
     centres = env.x + env.step / 2
-    y = np.empty(2 * len(low), dtype=np.float32)
-    y[0::2], y[1::2] = low, high
-    return np.repeat(centres, 2).astype(np.float64), y
+    return np.repeat(centres, 4).astype(np.float64), y

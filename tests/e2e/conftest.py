@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,9 @@ TOOLS = ("Xvfb", "xdotool", "xdpyinfo", "import", "convert")
 WIDTH, HEIGHT = 1280, 800
 
 
-@pytest.fixture
-def xserver():
+@contextmanager
+def xvfb_display():
+    """A private Xvfb (the display number it picks itself), stopped after use."""
     needs.tools(*TOOLS)
     read, write = os.pipe()
     proc = subprocess.Popen(
@@ -25,13 +27,28 @@ def xserver():
          "-nolisten", "tcp", "-noreset"], pass_fds=(write,), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     os.close(write)
-    with os.fdopen(read) as f:
-        number = f.readline().strip()
-    assert number, "Xvfb did not report a display"
-    assert wait_for_display(f":{number}"), f"Xvfb :{number} does not accept connections"
-    yield f":{number}"
-    proc.terminate()
-    proc.wait(10)
+    try:
+        with os.fdopen(read) as f:
+            number = f.readline().strip()
+        assert number, "Xvfb did not report a display"
+        assert wait_for_display(f":{number}"), f"Xvfb :{number} does not accept connections"
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture
+def xserver():
+    with xvfb_display() as display:
+        yield display
+
+
+@pytest.fixture
+def second_xserver():
+    """Another display, as a second seat or an ssh -X session of the same user."""
+    with xvfb_display() as display:
+        yield display
 
 
 def wait_for_display(display: str, timeout: float = 10.0) -> bool:

@@ -16,8 +16,11 @@ def array_text(clip: AudioClip) -> str:
     return np.array2string(clip.mono(), max_line_width=1_000_000)
 
 
-def _db(value: float) -> str:
-    return f"{value:.2f} dBFS" if np.isfinite(value) else "-inf dBFS (silent)"
+def format_dbfs(value: float) -> str:
+    """A level to 0.01 dB; a full-scale level a hair below 0 reads "0.00", never "-0.00"."""
+    if not np.isfinite(value):
+        return "-inf dBFS (silent)"
+    return f"{round(float(value), 2) + 0.0:.2f} dBFS"  # + 0.0 turns -0.0 into 0.0
 
 
 def clip_rows(clip: AudioClip) -> list[tuple[str, str]]:
@@ -29,8 +32,8 @@ def clip_rows(clip: AudioClip) -> list[tuple[str, str]]:
         ("Channels", str(clip.channels)),
         ("Format", fmt),
         ("dtype", str(clip.dtype)),
-        ("Peak", _db(clip.peak_dbfs())),
-        ("RMS", _db(clip.rms_dbfs())),
+        ("Peak", format_dbfs(clip.peak_dbfs())),
+        ("RMS", format_dbfs(clip.rms_dbfs())),
     ]
     if clip.non_finite:
         rows.append(("Non-finite", f"{clip.non_finite} NaN/inf samples replaced by 0"))

@@ -45,6 +45,8 @@ FRAME_MS = 16  # display timer (about 60 Hz)
 SPECTRUM_EVERY = 2  # frames between spectrum curve updates (~30 Hz; the curve costs CPU)
 STATUS_EVERY = 8  # frames between read-out / status label updates (~7 Hz)
 MAX_ROWS = 1024
+#: At or below this level (dBFS) the input reads as silent: no level, no peak frequency.
+SILENT_DBFS = -120.0
 MIN_ROWS = 32
 
 
@@ -95,6 +97,11 @@ class ScrollingImage(pg.GraphicsObject):
         self.last_paint = time.monotonic()
         if self.on_paint is not None:
             self.on_paint(self.last_paint)
+
+
+def _db1(value: float) -> str:
+    """A level to 0.1 dB in 6 columns; full scale a hair below 0 reads "0.0", not "-0.0"."""
+    return f"{round(value, 1) + 0.0:6.1f}"
 
 
 class LevelMeter(QWidget):
@@ -673,12 +680,20 @@ class LiveView(QWidget):
 
     def _update_status(self, force: bool = False) -> None:
         live, inp = self.live, self.input
+        silent = False
         if live is not None and live.total_columns:
             hz, db = live.peak()
-            self.peak_label.setText(f"peak {hz:7.0f} Hz {db:6.1f} dBFS")
-            self.level_label.setText(f"level peak {live.peak_dbfs:6.1f}  RMS {live.rms_dbfs:6.1f} dBFS")
-            if self.spectrum_widget.isVisible():
-                self.peak_marker.setData([db], [float(self._coord(np.array([hz]))[0])])
+            silent = live.peak_dbfs <= SILENT_DBFS
+            if silent or db <= SILENT_DBFS:  # no "-200.0 dBFS", no "peak 0 Hz" of nothing
+                self.peak_label.setText("peak        —           ")
+                self.peak_marker.setData([], [])
+            else:
+                self.peak_label.setText(f"peak {hz:7.0f} Hz {_db1(db)} dBFS")
+                if self.spectrum_widget.isVisible():
+                    self.peak_marker.setData([db], [float(self._coord(np.array([hz]))[0])])
+            self.level_label.setText(
+                "level: silent" if silent else
+                f"level peak {_db1(live.peak_dbfs)}  RMS {_db1(live.rms_dbfs)} dBFS")
         xruns = inp.xruns
         if xruns != self._last_xruns or force:
             self._last_xruns = xruns
@@ -700,8 +715,9 @@ class LiveView(QWidget):
             text = "stopped"
         else:
             text = inp.message + ("  (frozen)" if self.frozen else "")
-            if self.message.toPlainText():
-                self._show_message("")
+            shown = f"silent: no sound above {SILENT_DBFS:.0f} dBFS" if silent else ""
+            if self.message.toPlainText() != shown:
+                self._show_message(shown)
         if self.status_label.text() != text:
             self.status_label.setText(text)
 

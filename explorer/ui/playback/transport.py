@@ -15,15 +15,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui.common.time_axis import format_clock
+
 NO_OUTPUT = "no sound device available: no output device"
 RATES = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
 RESAMPLE_RATES = (8000, 16000, 22050, 32000, 44100, 48000)
 
 
-def format_time(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    m, s = divmod(seconds, 60)
-    return f"{int(m)}:{s:06.3f}"
+def format_time(seconds: float, hours: bool = False) -> str:
+    """m:ss.sss, or h:mm:ss.sss (for a file of an hour or more), as the time axes read."""
+    return format_clock(max(0.0, seconds), 3, hours or seconds >= 3600)
 
 
 def make_player():
@@ -441,7 +442,8 @@ class TransportBar(QWidget):
         self._position_changed(self.playback.cursor)
 
     def _position_changed(self, seconds: float) -> None:
-        self.position.setText(f"{format_time(seconds)} / {format_time(self.duration)}")
+        hours = self.duration >= 3600
+        self.position.setText(f"{format_time(seconds, hours)} / {format_time(self.duration)}")
 
     def _state_changed(self, state: str) -> None:
         self.play_button.setText("❚❚ Pause" if state == "playing" else "▶ Play")

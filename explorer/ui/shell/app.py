@@ -54,9 +54,12 @@ def run(paths: Sequence[str] = ()) -> int:
 
     When the app already runs for this user, the paths go to that window and this process exits."""
     app = make_application()
-    from explorer.ui.shell.single_instance import InstanceServer, send_to_running
+    from explorer.ui.shell.single_instance import InstanceServer, display_name, send_to_running
 
     if send_to_running(paths):
+        what = f"{len(paths)} path(s) sent to its window" if paths else "its window raised"
+        print(f"Audio Explorer already runs on this display ({display_name()}): {what}.",
+              file=sys.stderr)
         return 0
     from explorer.ui.shell.main_window import MainWindow
 

@@ -1,7 +1,9 @@
-"""One window per user: a second launch hands its paths to the running app and exits.
+"""One window per user and display: a second launch hands its paths to the running app and exits.
 
 A file manager starts a new process for every double-clicked WAV; the first process listens on a
-QLocalServer, later ones connect, send their (absolute) paths as one JSON line, and quit.
+QLocalServer, later ones connect, send their (absolute) paths as one JSON line, and quit. The key
+holds the display: a launch on another X display or Wayland session opens its own window there
+rather than sending its files to a window the user cannot see.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from explorer.ui.shell.settings import ENV
@@ -21,9 +24,26 @@ from explorer.ui.shell.settings import ENV
 TIMEOUT_MS = 1000
 
 
+def display_name() -> str:
+    """Where this process's window shows: the Qt platform and its display (":1", "wayland-0")."""
+    app = QGuiApplication.instance()
+    platform = app.platformName() if app is not None else os.environ.get("QT_QPA_PLATFORM", "")
+    wayland, x11 = os.environ.get("WAYLAND_DISPLAY", ""), os.environ.get("DISPLAY", "")
+    if platform.startswith("wayland"):
+        display = wayland or "wayland-0"
+    elif platform == "xcb":
+        display = x11
+    else:
+        display = wayland or x11
+    if display.endswith(".0"):  # ":0.0" is ":0" (screen 0 of it)
+        display = display[:-2]
+    return f"{platform.split(':')[0]} {display}".strip()
+
+
 def server_name() -> str:
-    """Per user, and per settings folder so that test runs never reach a user's window."""
-    key = f"{getpass.getuser()}|{os.environ.get(ENV, '')}"
+    """Per user and display, and per settings folder so that test runs never reach a user's
+    window."""
+    key = f"{getpass.getuser()}|{os.environ.get(ENV, '')}|{display_name()}"
     return "audio-explorer-" + hashlib.sha1(key.encode()).hexdigest()[:12]
 
 

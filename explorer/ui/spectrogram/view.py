@@ -13,6 +13,7 @@ from explorer.model.display import max_over_row_groups
 from explorer.model.scales import hz_to_mel, mel_to_hz
 from explorer.model.spectrogram import SpectrogramStats
 from explorer.model.tiles import POOL_FRAMES, TILE_COLUMNS, column_step
+from explorer.ui.common.time_axis import TimeAxis, format_clock
 from explorer.ui.spectrogram.tile_loader import TileLoader
 from explorer.ui.waveform.view import PLAYHEAD_COLOUR, TimeViewBox, style_plot
 
@@ -95,10 +96,19 @@ class DbAxis(pg.AxisItem):
 
     unit = "dB"
 
+    def format(self, value: float) -> str:
+        return f"{value:+2.0f} dB" if self.unit == "dB" else f"{value:.3g}"
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802
-        if self.unit == "dB":
-            return ["%+2.0f dB" % (v * scale) for v in values]
-        return [f"{v * scale:.3g}" for v in values]
+        return [self.format(v * scale) for v in values]
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (Qt naming)
+        """Only values the scale holds: none in the padding above the top, where a label would
+        stand half outside the bar."""
+        lo, hi = getattr(self, "limits", (minVal, maxVal))
+        eps = (hi - lo) * 1e-6
+        return [(spacing, [v for v in values if lo - eps <= v <= hi + eps])
+                for spacing, values in super().tickValues(minVal, maxVal, size)]
 
 
 class ColourBar(pg.PlotWidget):
@@ -117,9 +127,12 @@ class ColourBar(pg.PlotWidget):
         plot.setMouseEnabled(False, False)
         plot.hideButtons()
         plot.setMenuEnabled(False)
-        self.image = pg.ImageItem(np.linspace(0, 1, 256, dtype=np.float32)[:, None])
+        plot.setContentsMargins(0, 8, 0, 8)  # the end labels stand half above and below the bar
+        self.ramp = np.linspace(0, 1, 256, dtype=np.float32)[:, None]
+        self.image = pg.ImageItem(self.ramp)
         plot.addItem(self.image)
         self.setFixedWidth(86)
+        self.constant = False
         self.set_range(-80, 0, "dB")
 
     def set_lut(self, lut: np.ndarray) -> None:
@@ -127,14 +140,25 @@ class ColourBar(pg.PlotWidget):
         self.image.setLevels((0, 1))
 
     def set_range(self, vmin: float, vmax: float, unit: str) -> None:
-        if not np.isfinite(vmin) or not np.isfinite(vmax) or vmax <= vmin:
-            vmin, vmax = (vmin - 1, vmin + 1) if np.isfinite(vmin) else (0, 1)
+        """The scale from vmin to vmax; an array of one value (silence, one sample) shows that
+        value once, in the one colour it is drawn with, not a ladder of identical labels."""
         self.axis.unit = unit
+        self.constant = not (np.isfinite(vmin) and np.isfinite(vmax) and vmax > vmin)
+        if self.constant:
+            value = float(vmin) if np.isfinite(vmin) else 0.0
+            vmin, vmax = value - 1, value + 1
+            self.image.setImage(np.zeros((1, 1), np.float32), levels=(0, 1))
+            self.axis.setTicks([[(value, f"{self.axis.format(value)}\nconstant")], []])
+            self.setToolTip(f"Every value is {self.axis.format(value)}: the array is constant")
+        else:
+            self.image.setImage(self.ramp, levels=(0, 1))
+            self.axis.setTicks(None)
+            self.setToolTip("")
+        self.axis.limits = (vmin, vmax)
         self.image.setRect(0, vmin, 1, vmax - vmin)
         plot = self.getPlotItem()
         plot.setXRange(0, 1, padding=0)
-        pad = (vmax - vmin) * 0.03  # room for the end labels
-        plot.setYRange(vmin - pad, vmax + pad, padding=0)
+        plot.setYRange(vmin, vmax, padding=0)  # the plot's margins hold the end labels
         self.axis.picture = None
         self.axis.update()
 
@@ -164,6 +188,7 @@ class SpectrogramView(QWidget):
         # overview tiles drawn in, each with its (count, min, max, sum) of finite values
         self._ov_tiles: dict[int, tuple[int, float, float, float]] = {}
         self._ov_dirty = False
+        self._ov_text = self._ov_tip = ""  # the whole file's stats line, and what it means
         self._levels = (0.0, 1.0)
         self._long_frames = np.zeros(0, np.int64)  # frame index of each drawn column
         self._long_values = np.zeros((0, 0), np.float32)
@@ -189,8 +214,10 @@ class SpectrogramView(QWidget):
 
         self.freq_axis = FrequencyAxis()
         self.viewbox = TimeViewBox()
+        self.time_axis = TimeAxis()
         self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e",
-                                         axisItems={"left": self.freq_axis})
+                                         axisItems={"left": self.freq_axis,
+                                                    "bottom": self.time_axis})
         self.plot_widget.setAcceptDrops(False)
         self.plot_widget.viewport().setAcceptDrops(False)
         self.plot = self.plot_widget.getPlotItem()
@@ -201,7 +228,7 @@ class SpectrogramView(QWidget):
         self.freq_axis.enableAutoSIPrefix(False)
         self.freq_axis.setStyle(hideOverlappingLabels=False)
         self.plot.setContentsMargins(0, 8, 0, 0)  # room for the top frequency label
-        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("bottom", "time")
         self.plot.setLabel("left", "frequency (Hz)")
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)
@@ -299,27 +326,27 @@ class SpectrogramView(QWidget):
         bins, frames = values.shape
         finite = values[np.isfinite(values)]
         vmin = float(finite.min()) if finite.size else 0.0
-        vmax = float(finite.max()) if finite.size else 1.0
+        vmax = float(finite.max()) if finite.size else vmin
+        self.colour_bar.set_range(vmin, vmax, spec.unit)  # vmin == vmax: "constant"
         if vmax <= vmin:
             vmax = vmin + 1e-6
-        self.colour_bar.set_range(vmin, vmax, spec.unit)
         hop_s = spec.params.hop_length / spec.sample_rate
         if self.array_mode:
             self.freq_axis.mode = "index"
             self._edges_c = None
             self.image.setImage(values, levels=(vmin, vmax), autoLevels=False)
             self.image.setRect(-0.5, -0.5, frames, bins)
+            self.time_axis.mode = "index"
             self.plot.setLabel("bottom", "column (frame index)", units=None)
             self.plot.setLabel("left", "row (bin index)")
-            self.plot.getAxis("bottom").enableAutoSIPrefix(False)
             self.viewbox.setLimits(xMin=-0.5 - frames * 0.02, xMax=frames * 1.02,
                                    minXRange=2, yMin=-0.5, yMax=bins - 0.5)
             self.viewbox.setXRange(-0.5, frames - 0.5, padding=0)
             self.viewbox.setYRange(-0.5, bins - 0.5, padding=0)
             self.region.hide()
             return
-        self.plot.getAxis("bottom").enableAutoSIPrefix(True)
-        self.plot.setLabel("bottom", "time", units="s")
+        self.time_axis.mode = "time"
+        self.plot.setLabel("bottom", "time", units=None)
         self.plot.setLabel("left", {"Hz": "frequency (Hz)", "mel": "frequency (Hz, mel scale)",
                                     "log": "frequency (Hz, log scale)"}[self.axis_mode])
         image, c_lo, c_hi, edges = self._display_rows(spec)
@@ -431,12 +458,11 @@ class SpectrogramView(QWidget):
         self.playhead.setValue(seconds)
         self.playhead.setVisible(not self.array_mode)
 
-    def _set_stats(self, text: str) -> None:
+    def _set_stats(self, text: str, about: str = "The array's shape, min, max and mean (as the "
+                   "CLI's --stats)") -> None:
         """The stats line; its tooltip holds all of it, as a narrow view cuts it."""
         self.stats_label.setText(text)
-        self.stats_label.setToolTip(
-            (text + "\n\n" if text else "") + "The array's shape, min, max and mean (as the CLI's "
-            "--stats)")
+        self.stats_label.setToolTip((text + "\n\n" if text else "") + about)
 
     # ---- long files: tiles of what is visible -----------------------------------------------
     def _set_long(self, spec) -> None:
@@ -451,6 +477,7 @@ class SpectrogramView(QWidget):
         self._ov = np.full((source.rows, source.columns(self.overview_step)), np.nan, np.float32)
         self._ov_tiles = {}
         self._ov_dirty = True
+        self._ov_text = self._ov_tip = ""
         self._levels = (0.0, 1.0)
         self.long_step = 0
         self._set_stats("long file: computing the overview…")
@@ -479,8 +506,8 @@ class SpectrogramView(QWidget):
         spec = self.long_spec
         self.plot.setXLink(getattr(self, "_x_partner", None))
         self.freq_axis.mode = self.axis_mode
-        self.plot.getAxis("bottom").enableAutoSIPrefix(True)
-        self.plot.setLabel("bottom", "time", units="s")
+        self.time_axis.mode = "time"
+        self.plot.setLabel("bottom", "time", units=None)
         self.plot.setLabel("left", {"Hz": "frequency (Hz)", "mel": "frequency (Hz, mel scale)",
                                     "log": "frequency (Hz, log scale)"}[self.axis_mode])
         rows = len(spec.frequencies)
@@ -587,19 +614,38 @@ class SpectrogramView(QWidget):
         mean = sum(t for _, _, _, t in sums) / count
         columns = sum(min(TILE_COLUMNS, self._ov.shape[1] - i * TILE_COLUMNS)
                       for i in self._ov_tiles)
+        self.colour_bar.set_range(vmin, vmax, spec.unit)  # vmin == vmax: "constant"
         if vmax <= vmin:
             vmax = vmin + 1e-6
         self._levels = (vmin, vmax)
-        self.colour_bar.set_range(vmin, vmax, spec.unit)
         stats = SpectrogramStats((self._ov.shape[0], columns), vmin, vmax, mean)
         spec.stats = stats
         done = "complete" if self.overview_complete() else "so far"
         pooled = min(self.overview_step, POOL_FRAMES)
-        self._set_stats(
-            f"long file — overview ({done}: {stats.shape[1]} columns, one every "
-            f"{self.overview_step} hops, each the peak of {pooled} of its frames): "
-            f"min {stats.min:.4f}  max {stats.max:.4f}  "
-            f"mean {stats.mean:.4f}  [{spec.ref_text}]")
+        self._ov_text = (f"whole file, overview ({done}: {stats.shape[1]} columns)"
+                         f"{_stats_numbers(stats.min, stats.max, stats.mean)}  "
+                         f"[{spec.ref_text}]")
+        self._ov_tip = (f"Whole file: {stats.shape[1]} overview columns ({done}), one every "
+                        f"{self.overview_step} hops, each the peak of {pooled} of its frames; "
+                        "its min and max set the colour scale.")
+
+    def _show_long_stats(self, visible: tuple | None) -> None:
+        """The stats line says what its numbers describe: the whole file's overview when the
+        view shows all of it, else the visible columns (`visible`: their span and sums)."""
+        if not self._ov_text:
+            return
+        if visible is None:
+            text = self._ov_text
+        else:
+            (a, b), (count, columns, lo, hi, total), stand_in = visible
+            span = b - a
+            decimals = 0 if span >= 60 else 1 if span >= 1 else 3
+            hours = self.long_spec.source.total * self.long_spec.source.hop_seconds >= 3600
+            text = (f"visible {format_clock(a, decimals, hours)}–{format_clock(b, decimals, hours)}"
+                    f" ({columns} columns{', overview until its tiles come' if stand_in else ''})"
+                    f"{_stats_numbers(lo, hi, total / count) if count else ': no values'}  "
+                    f"[{self.long_spec.ref_text}]")
+        self._set_stats(text, self._ov_tip + ("" if visible is None else "\n" + self._ov_text))
 
     def _draw_long(self) -> None:
         """Composes the visible columns: finest tiles where cached, else the nearest overview
@@ -618,19 +664,22 @@ class SpectrogramView(QWidget):
         ov_index = np.clip(np.rint(frames / self.overview_step).astype(np.int64), 0,
                            self._ov.shape[1] - 1)
         image = self._ov[:, ov_index]
+        stand_in = False  # overview columns stand in for finer ones not computed yet
         if step != self.overview_step:
             for index in range(first // TILE_COLUMNS, -(-last // TILE_COLUMNS)):
                 tile = self.tiles.cache.get(source.key(step, index))
                 if tile is None:
+                    stand_in = True
                     continue
                 a = index * TILE_COLUMNS
                 lo, hi = max(a, first), min(a + tile.shape[1], last)
                 if hi > lo:
                     image[:, lo - first:hi - first] = tile[:, lo - a:hi - a]
-        if not self.overview_complete():  # columns not computed yet show as the floor
-            image[np.isnan(image)] = self._levels[0]
         hop_s = source.hop_seconds
         col_s = step * hop_s
+        self._show_long_stats(self._visible_stats(image, frames * hop_s, stand_in))
+        if not self.overview_complete():  # columns not computed yet show as the floor
+            image[np.isnan(image)] = self._levels[0]
         self._long_frames, self._long_values, self._long_col_s = frames, image, col_s
         spec.values, spec.times = image, frames * hop_s
         if self.array_mode:
@@ -639,6 +688,27 @@ class SpectrogramView(QWidget):
         shown = max_over_row_groups(image, self._long_rows)
         self.image.setImage(shown, levels=self._levels, autoLevels=False)
         self.image.setRect(frames[0] * hop_s - col_s / 2, c_lo, len(frames) * col_s, c_hi - c_lo)
+
+    def _visible_stats(self, image: np.ndarray, times: np.ndarray, stand_in: bool):
+        """None when the whole file is in view (the overview's stats say it), else the visible
+        span and the (count, min, max, sum) of its finite values and its column count: three
+        passes over the visible columns (~1 M values, ~1-2 ms)."""
+        source = self.long_spec.source
+        duration = source.total * source.hop_seconds
+        (x0, x1), _ = self.viewbox.viewRange()
+        a, b = max(0.0, x0), min(duration, x1)
+        if b - a >= 0.99 * duration or not len(times):
+            return None
+        i, j = np.searchsorted(times, a), np.searchsorted(times, b, side="right")
+        if j <= i:  # zoomed into less than one column: the nearest one
+            i = int(np.clip(np.searchsorted(times, (a + b) / 2), 0, len(times) - 1))
+            j = i + 1
+        values = image[:, i:j]  # a view: no copy
+        count, lo, hi, total = values.size, float(values.min()), float(values.max()), float(
+            values.sum(dtype=np.float64))
+        if not np.isfinite(total):  # columns not computed yet (NaN): count the others only
+            count, lo, hi, total = _finite_sums(values)
+        return (a, b), (count, j - i, lo, hi, total), stand_in
 
     def _long_value_at(self, x: float, y: float):
         frames, values = self._long_frames, self._long_values
@@ -653,6 +723,10 @@ class SpectrogramView(QWidget):
             return None
         return (row, int(frames[col]), float(values[row, col]), float(frames[col] * hop_s),
                 float(self.long_spec.frequencies[row]))
+
+
+def _stats_numbers(lo: float, hi: float, mean: float) -> str:
+    return f": min {lo:.2f}  max {hi:.2f}  mean {mean:.2f}"
 
 
 def _finite_sums(values: np.ndarray) -> tuple[int, float, float, float]:

@@ -24,6 +24,7 @@ from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
 from explorer.ui.common.jobs import lower_thread_priority
+from explorer.ui.info.panel import format_dbfs
 from explorer.ui.state.loaded import Loaded
 
 #: Environment override of the threshold in seconds (tests use a small value).
@@ -121,7 +122,7 @@ def long_summary(clip: LongClip, overview: Overview) -> dict:
         top = overview.levels[-1]
         peak = max(float(np.max(np.abs(top.mins))), float(np.max(np.abs(top.maxs)))) \
             if len(top.mins) else 0.0
-        peak_text = (f"{20 * np.log10(peak):.2f} dBFS" if peak > 0 else "-inf dBFS (silent)") \
+        peak_text = format_dbfs(20 * np.log10(peak) if peak > 0 else -np.inf) \
             + " (from the summaries)"
         if overview.frames_done < overview.frames:
             peak_text += f" of the first {overview.frames_done} samples (the file ended early)"

@@ -182,7 +182,7 @@ def minmax_envelope(samples: np.ndarray, sample_rate: int,
                     max_points: int = MAX_PLOT_POINTS) -> tuple[np.ndarray, np.ndarray]:
     """(times, values) to draw; long signals become min then max of each block (no peaks lost)."""
     overview = Overview.from_array(samples, sample_rate)
-    x, y = polyline(overview.envelope(0, len(samples), max(1, max_points // 2)))
+    x, y = polyline(overview.envelope(0, len(samples), max(1, max_points // 4)))  # 4 a column
     return x / sample_rate, y.astype(np.float64)
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.model.overview import Overview, polyline
+from explorer.ui.common.time_axis import TimeAxis
 
 CHANNEL_COLOURS = ("#4fc3f7", "#ffb74d", "#aed581", "#f06292", "#ba68c8", "#fff176")
 PLAYHEAD_COLOUR = "#ff5252"
@@ -124,7 +125,8 @@ class WaveformView(QWidget):
         self.mode_box = QComboBox()
         self.mode_box.addItems(["Amplitude", "Magnitude |x|"])
         self.mode_box.setToolTip("Signed amplitude, or its absolute value")
-        hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
+        # the hint gives way to the reading progress: the two never share (and cut) the line
+        self.hint = hint = QLabel("wheel: zoom · drag: select · click: seek · shift-drag: pan")
         hint.setToolTip("Right-click a plot for zoom, play and export; Help > Keyboard shortcuts")
         hint.setStyleSheet("color: #8a8a8a;")
         top = QHBoxLayout()
@@ -138,12 +140,14 @@ class WaveformView(QWidget):
         top.addWidget(self.mode_box)
 
         self.viewbox = TimeViewBox()
-        self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e")
+        self.time_axis = TimeAxis()
+        self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e",
+                                         axisItems={"bottom": self.time_axis})
         self.plot_widget.setAcceptDrops(False)
         self.plot_widget.viewport().setAcceptDrops(False)
         self.plot = self.plot_widget.getPlotItem()
         style_plot(self.plot)
-        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("bottom", "time")
         self.plot.setLabel("left", "amplitude")
         self.plot.getAxis("left").setWidth(62)
         self.plot.setContentsMargins(0, 8, 0, 0)
@@ -242,11 +246,12 @@ class WaveformView(QWidget):
         if overview is None or overview.complete or not overview.frames:
             self.unread.hide()
             self.progress_label.clear()
+            self.hint.show()
             return
+        self.hint.hide()
         self.unread.setRegion((overview.frames_done / self.sample_rate, self.duration))
         self.unread.show()
-        self.progress_label.setText(f"reading the file: {overview.fraction:.0%} summarised "
-                                    "(hatched: not read yet)")
+        self.progress_label.setText(f"{overview.fraction:.0%} summarised (hatched: not read yet)")
 
     def clear(self) -> None:
         self.set_overview(None, 1)

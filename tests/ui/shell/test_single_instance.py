@@ -66,3 +66,24 @@ def test_the_name_depends_on_the_settings_folder(monkeypatch):
     a = server_name()
     monkeypatch.setenv("AUDIO_EXPLORER_SETTINGS_DIR", "/tmp/b")
     assert server_name() != a
+
+
+def test_a_launch_on_another_display_opens_its_own_window(qtbot, monkeypatch, tmp_path):
+    """The same display hands off; another X display (or Wayland session) does not."""
+    monkeypatch.setenv("DISPLAY", ":91")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    first = InstanceServer()  # the window on :91
+    assert first.listening
+    try:
+        on_91 = server_name()
+        monkeypatch.setenv("DISPLAY", ":91.0")  # the same display, screen 0
+        assert server_name() == on_91
+        assert send_to_running([str(tmp_path / "a.wav")])
+        monkeypatch.setenv("DISPLAY", ":92")
+        assert server_name() != on_91
+        assert not send_to_running([str(tmp_path / "b.wav")])  # starts its own window
+        monkeypatch.setenv("DISPLAY", ":91")
+        monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-1")
+        assert server_name() != on_91
+    finally:
+        first.close()

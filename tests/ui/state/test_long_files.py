@@ -251,7 +251,7 @@ def test_waveform_fills_in_while_the_summaries_are_read(qtbot, make_window, long
     n = len(part.x) - 1  # (the last column may cover frames not read yet)
     np.testing.assert_array_equal(part.low[:n], whole.low[:n])
     np.testing.assert_array_equal(part.high[:n], whole.high[:n])
-    assert len(wave.curves[0].yData) == 2 * len(part.x)
+    assert len(wave.curves[0].yData) == 4 * len(part.x)  # 4 points a column (polyline)
     # the rest is hatched as not read yet, and the label and status bar say how much is read
     assert wave.unread.getRegion() == pytest.approx((ov.frames_done / SR, MINUTES * 60))
     assert "% summarised" in wave.progress_label.text()
