@@ -17,9 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-from explorer.model.errors import AudioFileError
+from explorer.model.decode import Decoder, finite, measure
 from explorer.model.scales import hz_to_mel, mel_to_hz
 
 #: Frames transformed at once: big enough for the FFT to run at full speed, small enough for cache.
@@ -57,32 +56,34 @@ class ArraySource(SampleSource):
         return out
 
 
-def open_soundfile(path: str | Path) -> sf.SoundFile:
-    """The file opened for reading, or an AudioFileError naming it (every block reader's open)."""
-    try:
-        return sf.SoundFile(str(path))
-    except Exception as exc:
-        raise AudioFileError(path, f"unreadable audio ({exc})") from exc
-
-
 class FileSource(SampleSource):
     """Reads a file's mono mix (as librosa.load mixes it) or one channel block by block, never
-    the whole file."""
+    the whole file; `frames` is what libsndfile really decodes (checked, not the header's).
+    `count`: keep `non_finite` exact across overlapping reads (for near-sequential readers)."""
 
-    def __init__(self, path: str | Path, channel: int | None = None) -> None:
+    def __init__(self, path: str | Path, channel: int | None = None,
+                 frames: int | None = None, count: bool = True) -> None:
         self.path = Path(path)
-        self._file = open_soundfile(self.path)
-        self.frames = self._file.frames
-        self.sample_rate = self._file.samplerate
+        self._file = Decoder(self.path)
+        self.frames = measure(self.path).frames if frames is None else int(frames)
+        self.sample_rate = self._file.sample_rate
         self.channels = self._file.channels
         self.channel = channel if channel is not None and 0 <= channel < self.channels else None
+        #: NaN/inf samples replaced by 0 in the frames read so far (each frame counted once)
+        self.non_finite = 0
+        self._count = count
+        self._counted: list[list[int]] = []  # sorted disjoint [start, stop) ranges counted
 
     def read(self, start: int, stop: int) -> np.ndarray:
         out = np.zeros(stop - start, dtype=np.float32)
         a, b = max(start, 0), min(stop, self.frames)
-        if b > a:
-            self._file.seek(a)
-            block = self._file.read(b - a, dtype="float32", always_2d=True)
+        if b > a and self._file.seek(a):
+            block = self._file.read(b - a, sanitise=False)
+            if self._count:
+                fresh = self._uncounted(a, a + len(block))
+                self.non_finite += finite(block, [(lo - a, hi - a) for lo, hi in fresh])
+            else:
+                finite(block)
             if self.channel is not None:
                 y = block[:, self.channel]
             elif block.shape[1] == 1:
@@ -92,6 +93,21 @@ class FileSource(SampleSource):
             out[a - start:a - start + block.shape[0]] = y
         return out
 
+    def _uncounted(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The parts of frames [a, b) not read before (block reads overlap by a window), which
+        are from now on."""
+        parts, cursor = [], a
+        for lo, hi in self._counted:
+            if hi > cursor and lo < b:
+                if lo > cursor:
+                    parts.append((cursor, lo))
+                cursor = max(cursor, hi)
+        if cursor < b:
+            parts.append((cursor, b))
+        if b > a:
+            self._counted = _merge(self._counted + [[a, b]])
+        return parts
+
     def close(self) -> None:
         self._file.close()
 
@@ -100,6 +116,16 @@ class FileSource(SampleSource):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _merge(ranges: list[list[int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return out
 
 
 def frame_count(n_samples: int, n_fft: int, hop_length: int, center: bool = True) -> int:

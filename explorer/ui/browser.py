@@ -17,15 +17,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileSystemModel,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
+    QStyle,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -49,6 +51,10 @@ def format_duration(seconds: float) -> str:
     if seconds >= 60:
         return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
     return f"{seconds:.2f} s"
+
+
+def _warning_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class _HeaderSignals(QObject):
@@ -169,9 +175,12 @@ class FileTableModel(QAbstractTableModel):
             if isinstance(fact, str):
                 return f"{path.name}: {fact}"
             if fact is not None:
+                warning = f"\n⚠ {fact.warning}" if fact.warning else ""
                 return (f"{path}\n{fact.sample_rate} Hz, {fact.channels} ch, "
-                        f"{fact.duration:.3f} s, {fact.format} {fact.subtype}")
+                        f"{fact.duration:.3f} s, {fact.format} {fact.subtype}{warning}")
             return str(path)
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and getattr(fact, "warning", None):
+            return _warning_icon()  # the header lies: the row opens, with a warning
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(fact, str):
             return QBrush(QColor("#ff6e6e"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):
