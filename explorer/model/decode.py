@@ -84,6 +84,9 @@ class Decoder:
         self.error: str | None = None
         #: NaN/inf samples replaced by 0 so far
         self.non_finite = 0
+        # soundfile seeks before every read; some files (a FLAC file whose STREAMINFO block length
+        # is off by one) decode nothing until libsndfile has sought once
+        self.seek(0)
 
     def seek(self, frame: int) -> bool:
         """Move to a frame; False where libsndfile cannot (e.g. past the real end of a FLAC file)."""
@@ -153,9 +156,11 @@ def _measure(path: str, size: int, mtime_ns: int, inode: int) -> Measured:
         header = d.header_frames
         facts = dict(sample_rate=d.sample_rate, channels=d.channels, format=d.format,
                      subtype=d.subtype, format_info=d.format_info, subtype_info=d.subtype_info)
-        trusted = 0 < header < UNKNOWN_FRAMES and d.seek(header - 1) \
-            and d.read_into(np.empty((1, d.channels), np.float32), sanitise=False) == 1 \
-            and d.error is None
+        one = np.empty((1, d.channels), np.float32)
+        # the first and the last frame decode (a FLAC file can seek past a broken first frame)
+        trusted = 0 < header < UNKNOWN_FRAMES and d.read_into(one, sanitise=False) == 1 \
+            and d.error is None and d.seek(header - 1) \
+            and d.read_into(one, sanitise=False) == 1 and d.error is None
     frames, error = (header, None) if trusted or header <= 0 else _count(Path(path))
     if frames == 0 and error:
         raise AudioFileError(Path(path), f"unreadable audio ({error})")
