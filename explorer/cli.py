@@ -446,6 +446,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         r = p.result
         if r is not None and not r.ok:
             bar.message(f"{PROG}: skipped {_shown(r.src, src)}: {r.reason}")
+        elif r is not None and r.warning:
+            bar.message(f"{PROG}: warning: {_shown(r.src, src)}: {r.warning}")
         bar.update(p)
 
     try:
