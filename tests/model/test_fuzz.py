@@ -270,6 +270,7 @@ def check(path: Path) -> dict:
     from explorer.model.overview import OverviewBuilder
     from explorer.model.spectrogram import SpectrogramParams, compute, compute_file
     from explorer.model.stft import frame_count
+    from explorer.model.tiles import TileSource
 
     out: dict = {"name": path.name, "problems": []}
     problems = out["problems"]
@@ -303,6 +304,11 @@ def check(path: Path) -> dict:
             overview = OverviewBuilder.for_file(path).read_file()
             if overview.frames_done != facts.frames:
                 problems.append(f"the overview reads {overview.frames_done} of {facts.frames}")
+            tiles = TileSource(path, params)
+            columns = tiles.linear_columns(np.arange(tiles.total)[-3:])
+            sane = float(np.max(np.abs(clip.samples))) < 1e6  # absurd floats may overflow the FFT
+            if tiles.frames != facts.frames or (sane and not np.all(np.isfinite(columns))):
+                problems.append("the long-file tile source disagrees or reads NaN")
             if oracle is not None and len(oracle):
                 if facts.frames != len(oracle):
                     problems.append(f"{facts.frames} frames where soundfile decodes {len(oracle)}")
