@@ -104,7 +104,8 @@ class Decoder:
         code = sf._snd.sf_error(handle)
         self.error = None
         if code:
-            self.error = sf._ffi.string(sf._snd.sf_strerror(handle)).decode("utf-8", "replace")
+            text = sf._ffi.string(sf._snd.sf_strerror(handle)).decode("utf-8", "replace")
+            self.error = text.removeprefix("Error : ").rstrip(".") or f"libsndfile error {code}"
         if sanitise and got:
             self.non_finite += finite(out[:got])
         return got
