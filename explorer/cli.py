@@ -302,6 +302,7 @@ def cmd_tone(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     clip = load(args.path)
+    _warn(args.path, clip.warning)
     if args.resample:
         clip = clip.resample(args.resample)
     start = max(0, int(round(args.start * clip.sample_rate)))
