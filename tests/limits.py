@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -16,16 +15,15 @@ MEMORY_BYTES = 2 << 30
 
 
 def run_limited(code: str, timeout: float, memory: int = MEMORY_BYTES) -> subprocess.CompletedProcess:
-    """Run `code` with `python -c` in the repository root under RLIMIT_AS=memory; raises
+    """Run `code` with `python -c` in the repository root under RLIMIT_AS=memory (set by the
+    child before anything else: no preexec_fn in a threaded test process); raises
     subprocess.TimeoutExpired after `timeout` seconds (the child is killed)."""
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
+    limited = (f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))\n"
+               + code)
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit, env=env)
+    return subprocess.run([sys.executable, "-c", limited], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env=env)
 
 
 def last_json(result: subprocess.CompletedProcess):

@@ -66,7 +66,12 @@ def soundfile_error(path: Path, exc: Exception) -> AudioFileError:
 
 
 class Decoder:
-    """A file opened for float32 frames exactly as libsndfile decodes them (not thread-safe)."""
+    """A file opened for float32 frames exactly as libsndfile decodes them (not thread-safe).
+
+    Reads call libsndfile's sf_readf_float / sf_seek through soundfile's own cffi binding
+    (`soundfile._snd`, there since soundfile 0.10): soundfile's `read` asks sf_seek for the
+    position first, which fails on FLAC of unknown length, and raises away the frames decoded
+    before an error (a cut FLAC file)."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)

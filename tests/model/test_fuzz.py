@@ -383,6 +383,13 @@ def test_mutants_open_whenever_soundfile_decodes_them(tmp_path):
     assert outcomes["data_size"] > 0 and outcomes["flac_total"] > 0
 
 
+def test_the_child_cannot_allocate_beyond_its_limit():
+    """The harness's memory bound holds: 3 GB in the child fails there, not on the machine."""
+    code = ("import numpy as np\ntry:\n    np.ones(3 << 30, np.uint8)\n    print('allocated')\n"
+            "except MemoryError:\n    print('refused')")
+    assert run_limited(code, timeout=60).stdout.split() == ["refused"]
+
+
 def test_mutants_are_reproducible(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     one.mkdir()
