@@ -221,11 +221,18 @@ def cmd_info(args: argparse.Namespace) -> int:
             failed += 1
             continue
         if args.json:
-            print(json.dumps(facts.to_dict()))
+            print(json.dumps(facts.to_dict(), allow_nan=False))
         else:
             print(f"{terminal_safe(shown(facts.path))}: {facts.sample_rate} Hz, {facts.frames} frames, "
                   f"{facts.duration:.3f} s, {facts.channels} ch, {facts.format} {facts.subtype}")
+        _warn(facts.path, facts.warning)
     return 2 if failed else 0
+
+
+def _warn(path, warning: str | None) -> None:
+    """A file that opens although its header lies (or it holds NaN/inf): said on stderr, exit 0."""
+    if warning:
+        print(f"{PROG}: warning: {path}: {warning}", file=sys.stderr)
 
 
 def cmd_spectrogram(args: argparse.Namespace) -> int:
@@ -239,6 +246,7 @@ def cmd_spectrogram(args: argparse.Namespace) -> int:
         raise
     except Exception as exc:  # librosa's ParameterError and friends: bad parameter values
         raise CliError(f"{args.path}: {exc}") from exc
+    _warn(args.path, spec.warning)
     if args.output:
         out = Path(args.output)
         suffix = out.suffix.lower()
@@ -249,7 +257,7 @@ def cmd_spectrogram(args: argparse.Namespace) -> int:
         else:
             raise CliError(f"{out}: output must end in .png or .npy")
     if args.json:
-        print(json.dumps(spec.stats.to_dict()))
+        print(json.dumps(spec.stats.to_dict(), allow_nan=False))
     elif args.stats or not args.output:
         s = spec.stats
         print(f"shape {s.shape[0]} x {s.shape[1]} (bins x frames)  min {s.min:.4f}  "
@@ -300,6 +308,7 @@ def cmd_tone(args: argparse.Namespace) -> int:
 
 def cmd_play(args: argparse.Namespace) -> int:
     clip = load(args.path)
+    _warn(args.path, clip.warning)
     if args.resample:
         clip = clip.resample(args.resample)
     start = max(0, int(round(args.start * clip.sample_rate)))
@@ -443,6 +452,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         if r is not None and not r.ok:
             bar.message(f"{PROG}: failed {terminal_safe(shown(_shown(r.src, src)))}: "
                         f"{terminal_safe(shown(r.reason or ''))}")
+        elif r is not None and r.warning:
+            bar.message(f"{PROG}: warning: {terminal_safe(shown(_shown(r.src, src)))}: "
+                        f"{terminal_safe(r.warning)}")
         bar.update(p)
 
     started = ex.file_clock_ns()

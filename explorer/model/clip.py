@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import errno
-import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
+from explorer.model.decode import Decoder, finite, join_warnings, measure, non_finite_text
 from explorer.model.errors import AudioFileError
-from explorer.model.names import sf_name, shown
+from explorer.model.names import shown
 
 #: File endings offered in file dialogs and folder scans (what libsndfile decodes).
 AUDIO_EXTENSIONS = (".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".aif", ".aiff", ".mp3")
@@ -31,6 +29,8 @@ class AudioInfo:
     subtype: str
     format_info: str = ""
     subtype_info: str = ""
+    #: what the header gets wrong (it promises more than the file holds...), shown to the user
+    warning: str | None = None
 
     @property
     def duration(self) -> float:
@@ -46,6 +46,7 @@ class AudioInfo:
             "channels": self.channels,
             "format": self.format,
             "subtype": self.subtype,
+            "warning": self.warning,
         }
 
 
@@ -61,6 +62,8 @@ class AudioClip:
     name: str = ""
     #: How many NaN/inf samples the source held (they are replaced by 0 so nothing crashes).
     non_finite: int = 0
+    #: what is wrong with the source (a lying header, NaN/inf samples), shown to the user
+    warning: str | None = None
     _mono: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -123,7 +126,7 @@ class AudioClip:
         return AudioClip(
             np.ascontiguousarray(out, dtype=np.float32), sample_rate, path=self.path,
             format=self.format, subtype=self.subtype,
-            name=f"{self.name} @ {sample_rate} Hz", non_finite=self.non_finite,
+            name=f"{self.name} @ {sample_rate} Hz", non_finite=self.non_finite, warning=self.warning,
         )
 
     def slice(self, start: float = 0.0, end: float | None = None) -> AudioClip:
@@ -131,7 +134,7 @@ class AudioClip:
         a = max(0, min(self.frames, int(round(start * self.sample_rate))))
         b = self.frames if end is None else max(a, min(self.frames, int(round(end * self.sample_rate))))
         return AudioClip(self.samples[a:b], self.sample_rate, path=self.path, format=self.format,
-                         subtype=self.subtype, name=self.name)
+                         subtype=self.subtype, name=self.name, warning=self.warning)
 
     def peak_dbfs(self) -> float:
         peak = float(np.max(np.abs(self.samples))) if self.samples.size else 0.0
@@ -147,11 +150,11 @@ class AudioClip:
 def from_array(samples: np.ndarray, sample_rate: int, name: str = "untitled") -> AudioClip:
     """A clip from samples made in memory (a tone, a recording)."""
     samples = np.asarray(samples, dtype=np.float32)
-    bad = ~np.isfinite(samples)
-    count = int(bad.sum())
-    if count:
-        samples = np.where(bad, np.float32(0), samples)
-    return AudioClip(samples, sample_rate, name=name, format="", subtype="FLOAT", non_finite=count)
+    if not np.isfinite(samples).all():
+        samples = samples.copy()  # the caller's array stays as it was
+    count = finite(samples)
+    return AudioClip(samples, sample_rate, name=name, format="", subtype="FLOAT", non_finite=count,
+                     warning=non_finite_text(count) if count else None)
 
 
 def _check_path(path: Path) -> None:
@@ -168,71 +171,40 @@ def _check_path(path: Path) -> None:
         raise AudioFileError(path, "empty file (0 bytes)")
 
 
-def _wav_truncation(path: Path) -> tuple[int, int] | None:
-    """(declared, present) data bytes when a RIFF/WAVE file is cut short, else None."""
-    size = path.stat().st_size
-    with open(path, "rb") as f:
-        head = f.read(12)
-        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-            return None
-        pos = 12
-        while pos + 8 <= size:
-            f.seek(pos)
-            chunk_id, chunk_size = struct.unpack("<4sI", f.read(8))
-            if chunk_id == b"data":
-                present = size - (pos + 8)
-                if chunk_size in (0, 0xFFFFFFFF):  # streaming writers leave the size open
-                    return None
-                return (chunk_size, present) if present < chunk_size else None
-            pos += 8 + chunk_size + (chunk_size & 1)
-    return None
-
-
-def _soundfile_error(path: Path, exc: Exception) -> AudioFileError:
-    text = str(exc)
-    if isinstance(exc, OSError) and exc.errno == errno.EACCES:
-        return AudioFileError(path, "cannot be read (permission denied)")
-    if "recognised" in text or "recognized" in text or "unknown format" in text.lower():
-        return AudioFileError(path, "not an audio file (format not recognised)")
-    return AudioFileError(path, f"unreadable audio ({text.split(':')[-1].strip() or text})")
-
-
 def info(path: str | Path) -> AudioInfo:
-    """Header facts only (no decode); raises `AudioFileError` for anything unusable."""
+    """Header facts with the frames libsndfile really decodes (no full decode unless the header
+    lies); raises `AudioFileError` for anything unusable."""
     path = Path(path)
     _check_path(path)
-    try:
-        meta = sf.info(sf_name(path))
-    except Exception as exc:  # libsndfile reports every failure as a generic error
-        raise _soundfile_error(path, exc) from exc
-    if meta.frames <= 0:
+    facts = measure(path)
+    if facts.frames <= 0:
         raise AudioFileError(path, "contains no audio frames")
-    short = _wav_truncation(path)
-    if short is not None:
-        declared, present = short
-        raise AudioFileError(
-            path, f"truncated: the header promises {declared} bytes of audio, the file holds {present}"
-        )
+    if facts.sample_rate <= 0 or facts.channels <= 0:
+        raise AudioFileError(path, f"unusable header ({facts.sample_rate} Hz, {facts.channels} channels)")
     return AudioInfo(
-        path=path, sample_rate=int(meta.samplerate), frames=int(meta.frames),
-        channels=int(meta.channels), format=meta.format, subtype=meta.subtype,
-        format_info=meta.format_info, subtype_info=meta.subtype_info,
+        path=path, sample_rate=facts.sample_rate, frames=facts.frames, channels=facts.channels,
+        format=facts.format, subtype=facts.subtype, format_info=facts.format_info,
+        subtype_info=facts.subtype_info, warning=facts.warning,
     )
 
 
 def load(path: str | Path, sr: int | None = None) -> AudioClip:
-    """Decode every channel as float32; `sr` resamples as `librosa.load(path, sr=sr)` would."""
+    """Decode every channel as float32 (the frames `info` found, never the header's unchecked
+    count); `sr` resamples as `librosa.load(path, sr=sr)` would."""
     facts = info(path)
-    try:
-        data, rate = sf.read(sf_name(facts.path), dtype="float32", always_2d=True)
-    except Exception as exc:
-        raise _soundfile_error(facts.path, exc) from exc
-    if data.shape[0] == 0:
-        raise AudioFileError(facts.path, "contains no audio frames")
-    bad = ~np.isfinite(data)
-    count = int(bad.sum())
-    if count:
-        data[bad] = 0.0
-    clip = AudioClip(data, rate, path=facts.path, format=facts.format, subtype=facts.subtype,
-                     non_finite=count)
+    data = np.empty((facts.frames, facts.channels), np.float32)
+    with Decoder(facts.path) as decoder:
+        got = decoder.read_into(data)
+        error, count = decoder.error, decoder.non_finite
+    if got == 0:
+        raise AudioFileError(facts.path, f"unreadable audio ({error})" if error
+                             else "contains no audio frames")
+    warning = facts.warning
+    if got < facts.frames:  # the data changed, or a compressed stream broke before its last frame
+        data = data[:got].copy()
+        warning = join_warnings(warning, f"decoding stopped after {got:,} of {facts.frames:,} "
+                                         f"frames ({error or 'the file ends early'})")
+    clip = AudioClip(data, facts.sample_rate, path=facts.path, format=facts.format,
+                     subtype=facts.subtype, non_finite=count,
+                     warning=join_warnings(warning, non_finite_text(count) if count else None))
     return clip.resample(sr) if sr else clip

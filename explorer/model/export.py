@@ -55,7 +55,7 @@ from explorer.model.atomic import remove_stale_temps
 from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
 from explorer.model.dataset import scan_folder
 from explorer.model.errors import AudioFileError
-from explorer.model.spectrogram import SpectrogramParams, compute_file
+from explorer.model.spectrogram import Spectrogram, SpectrogramParams, compute_file
 
 FORMATS = ("png", "npy")
 DEPTHS = (8, 16)
@@ -289,14 +289,15 @@ class ExportResult:
     shape: tuple[int, int] | None = None
     #: errno of a failed write (ENOSPC, EROFS...): some of them fail every later file too.
     error: int | None = None
+    #: written, but its header lies or it holds NaN/inf (said on stderr by the command)
+    warning: str | None = None
 
 
-def compute_values(src: str | Path, settings: ExportSettings, workers: int | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> np.ndarray:
-    """The array `compute_file` gives (mel basis cached in the model; STFT on `workers` threads,
+def compute_spectrogram(src: str | Path, settings: ExportSettings, workers: int | None = None,
+                        cancelled: Callable[[], bool] | None = None) -> Spectrogram:
+    """What `compute_file` gives (mel basis cached in the model; STFT on `workers` threads,
     1 inside worker processes)."""
-    return compute_file(src, settings.params, sr=settings.sr, cancelled=cancelled,
-                        workers=workers).values
+    return compute_file(src, settings.params, sr=settings.sr, cancelled=cancelled, workers=workers)
 
 
 def encode(values: np.ndarray, settings: ExportSettings) -> Callable[[Any], Any]:
@@ -317,7 +318,8 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
     src, dst = Path(src), Path(dst)
     start = time.perf_counter()
     try:
-        values = compute_values(src, settings, workers, cancelled)
+        spec = compute_spectrogram(src, settings, workers, cancelled)
+        values = spec.values
         writer = encode(values, settings)
         try:
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -334,7 +336,7 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return ExportResult(src, dst, False, reason, time.perf_counter() - start)
     return ExportResult(src, dst, True, None, time.perf_counter() - start,
-                        (int(values.shape[0]), int(values.shape[1])))
+                        (int(values.shape[0]), int(values.shape[1])), spec.warning)
 
 
 def export_chunk(pairs: Sequence[tuple[str, str]], settings: ExportSettings,

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-from explorer.model.stft import open_soundfile
+from explorer.model.decode import Decoder, measure
 
 #: Samples per summary entry at each level: 256, 4096, 65536 (each 16x the one before).
 BASE_BLOCK = 256
@@ -67,9 +66,8 @@ def summary_nbytes(frames: int, channels: int) -> int:
 
 def _file_reader(path: Path) -> Callable[[int, int], np.ndarray]:
     def read(a: int, b: int) -> np.ndarray:
-        with sf.SoundFile(str(path)) as f:
-            f.seek(a)
-            return f.read(b - a, dtype="float32", always_2d=True)
+        with Decoder(path) as f:
+            return f.read(b - a) if f.seek(a) else np.zeros((0, f.channels), np.float32)
 
     return read
 
@@ -82,8 +80,10 @@ class Overview:
 
     def __init__(self, frames: int, channels: int, sample_rate: int, levels: list[Level],
                  read: Callable[[int, int], np.ndarray], frames_done: int | None = None,
-                 complete: bool = True) -> None:
+                 complete: bool = True, non_finite: int = 0) -> None:
         self.frames, self.channels, self.sample_rate = frames, channels, sample_rate
+        #: NaN/inf samples of the frames summarised (read as 0)
+        self.non_finite = non_finite
         self.levels = levels
         self._read = read
         self.frames_done = frames if frames_done is None else frames_done
@@ -194,14 +194,15 @@ class OverviewBuilder:
         self._final = [0] * LEVEL_COUNT  # entries of each level that will not change any more
         self._carry = np.zeros((self._width, 0), dtype=np.float32)
         self.frames_done = 0
+        #: NaN/inf samples read from the file (replaced by 0)
+        self.non_finite = 0
 
     @classmethod
     def for_file(cls, path: str | Path) -> OverviewBuilder:
-        """A builder sized from the file's header (nothing is decoded yet)."""
+        """A builder sized from the file's checked frame count (never an unchecked header's)."""
         path = Path(path)
-        with open_soundfile(path) as handle:
-            frames, channels, rate = handle.frames, handle.channels, handle.samplerate
-        return cls(frames, channels, rate, _file_reader(path), path)
+        facts = measure(path)
+        return cls(facts.frames, facts.channels, facts.sample_rate, _file_reader(path), path)
 
     @property
     def nbytes(self) -> int:
@@ -260,7 +261,7 @@ class OverviewBuilder:
         levels = [Level(level.block, level.mins[:_ceil_div(done, level.block)],
                         level.maxs[:_ceil_div(done, level.block)]) for level in self._levels]
         return Overview(self.frames, self.channels, self.sample_rate, levels, self._read,
-                        frames_done=done, complete=complete)
+                        frames_done=done, complete=complete, non_finite=self.non_finite)
 
     def finish(self) -> Overview:
         """The result: complete if every frame was added (a short read leaves the rest empty)."""
@@ -274,14 +275,16 @@ class OverviewBuilder:
         if self.path is None:
             raise ValueError("this builder has no file to read")
         block_frames = max(1, int(block_frames or READ_FRAMES))
-        with open_soundfile(self.path) as handle:
-            if self.frames_done:
-                handle.seek(self.frames_done)
+        with Decoder(self.path) as handle:
+            if self.frames_done and not handle.seek(self.frames_done):
+                return self.finish()
             while self.frames_done < self.frames:
                 if cancelled is not None and cancelled():
                     raise InterruptedError("overview cancelled")
                 want = min(block_frames, self.frames - self.frames_done)
-                block = handle.read(want, dtype="float32", always_2d=True)
+                before = handle.non_finite
+                block = handle.read(want)
+                self.non_finite += handle.non_finite - before
                 if block.shape[0] == 0:
                     break
                 self.add(block)

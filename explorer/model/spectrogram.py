@@ -9,6 +9,7 @@ import numpy as np
 
 from explorer.model import stft
 from explorer.model.clip import AudioClip
+from explorer.model.decode import finite, join_warnings, non_finite_text
 
 DbRef = Literal["max", "min"] | float
 
@@ -84,7 +85,12 @@ class SpectrogramStats:
         )
 
     def to_dict(self) -> dict:
-        return {"shape": list(self.shape), "min": self.min, "max": self.max, "mean": self.mean}
+        """As JSON takes it: a value that is not finite (an empty array's) is None, never NaN."""
+        def number(x: float) -> float | None:
+            return x if np.isfinite(x) else None
+
+        return {"shape": list(self.shape), "min": number(self.min), "max": number(self.max),
+                "mean": number(self.mean)}
 
 
 @dataclass(eq=False)
@@ -97,6 +103,8 @@ class Spectrogram:
     params: SpectrogramParams
     sample_rate: int
     stats: SpectrogramStats
+    #: what is wrong with the source (a lying header, NaN/inf samples), for the user
+    warning: str | None = None
 
     @property
     def unit(self) -> str:
@@ -167,20 +175,24 @@ def compute(
     sample_rate: int | None = None, channel: int | None = None,
 ) -> Spectrogram:
     """Spectrogram of a clip (its mono mix, or one channel) or of a 1-D array with its rate."""
+    warning = None
     if isinstance(source, AudioClip):
         y = source.mono() if channel is None else source.channel(channel)
-        sample_rate = source.sample_rate
+        sample_rate, warning = source.sample_rate, source.warning
     else:
         if sample_rate is None:
             raise ValueError("a sample rate is needed with a bare array")
         y = np.asarray(source, dtype=np.float32)
         if y.ndim != 1:
             raise ValueError("pass a 1-D array (one channel)")
-    return from_source(stft.ArraySource(_finite(y), sample_rate), params)
-
-
-def _finite(y: np.ndarray) -> np.ndarray:
-    return y if np.all(np.isfinite(y)) else np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
+    y = np.asarray(y, dtype=np.float32)
+    if not np.isfinite(y).all():
+        y = y.copy()
+        count = finite(y)
+        warning = join_warnings(warning, non_finite_text(count))
+    spec = from_source(stft.ArraySource(y, sample_rate), params)
+    spec.warning = warning
+    return spec
 
 
 def compute_file(path, params: SpectrogramParams | None = None, sr: int | None = None,
@@ -191,7 +203,12 @@ def compute_file(path, params: SpectrogramParams | None = None, sr: int | None =
 
     facts = info(path)
     if sr and sr != facts.sample_rate:
-        source = stft.ArraySource(_finite(load(path, sr=sr).mono()), sr)
-        return from_source(source, params, progress, cancelled, workers)
-    with stft.FileSource(facts.path) as source:
-        return from_source(source, params, progress, cancelled, workers)
+        clip = load(path, sr=sr)
+        spec = from_source(stft.ArraySource(clip.mono(), sr), params, progress, cancelled, workers)
+        spec.warning = clip.warning
+        return spec
+    with stft.FileSource(facts.path, frames=facts.frames) as source:
+        spec = from_source(source, params, progress, cancelled, workers)
+        count = source.non_finite
+    spec.warning = join_warnings(facts.warning, non_finite_text(count) if count else None)
+    return spec

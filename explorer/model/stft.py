@@ -17,10 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
-from explorer.model.errors import AudioFileError
-from explorer.model.names import sf_name
+from explorer.model.decode import Decoder, finite, measure
 from explorer.model.scales import hz_to_mel, mel_to_hz
 
 #: Frames transformed at once: big enough for the FFT to run at full speed, small enough for cache.
@@ -58,32 +56,34 @@ class ArraySource(SampleSource):
         return out
 
 
-def open_soundfile(path: str | Path) -> sf.SoundFile:
-    """The file opened for reading, or an AudioFileError naming it (every block reader's open)."""
-    try:
-        return sf.SoundFile(sf_name(path))
-    except Exception as exc:
-        raise AudioFileError(path, f"unreadable audio ({exc})") from exc
-
-
 class FileSource(SampleSource):
     """Reads a file's mono mix (as librosa.load mixes it) or one channel block by block, never
-    the whole file."""
+    the whole file; `frames` is what libsndfile really decodes (checked, not the header's).
+    `count`: keep `non_finite` exact across overlapping reads (for near-sequential readers)."""
 
-    def __init__(self, path: str | Path, channel: int | None = None) -> None:
+    def __init__(self, path: str | Path, channel: int | None = None,
+                 frames: int | None = None, count: bool = True) -> None:
         self.path = Path(path)
-        self._file = open_soundfile(self.path)
-        self.frames = self._file.frames
-        self.sample_rate = self._file.samplerate
+        self._file = Decoder(self.path)
+        self.frames = measure(self.path).frames if frames is None else int(frames)
+        self.sample_rate = self._file.sample_rate
         self.channels = self._file.channels
         self.channel = channel if channel is not None and 0 <= channel < self.channels else None
+        #: NaN/inf samples replaced by 0 in the frames read so far (each frame counted once)
+        self.non_finite = 0
+        self._count = count
+        self._counted: list[list[int]] = []  # sorted disjoint [start, stop) ranges counted
 
     def read(self, start: int, stop: int) -> np.ndarray:
         out = np.zeros(stop - start, dtype=np.float32)
         a, b = max(start, 0), min(stop, self.frames)
-        if b > a:
-            self._file.seek(a)
-            block = self._file.read(b - a, dtype="float32", always_2d=True)
+        if b > a and self._file.seek(a):
+            block = self._file.read(b - a, sanitise=False)
+            if self._count:
+                fresh = self._uncounted(a, a + len(block))
+                self.non_finite += finite(block, [(lo - a, hi - a) for lo, hi in fresh])
+            else:
+                finite(block)
             if self.channel is not None:
                 y = block[:, self.channel]
             elif block.shape[1] == 1:
@@ -93,6 +93,21 @@ class FileSource(SampleSource):
             out[a - start:a - start + block.shape[0]] = y
         return out
 
+    def _uncounted(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The parts of frames [a, b) not read before (block reads overlap by a window), which
+        are from now on."""
+        parts, cursor = [], a
+        for lo, hi in self._counted:
+            if hi > cursor and lo < b:
+                if lo > cursor:
+                    parts.append((cursor, lo))
+                cursor = max(cursor, hi)
+        if cursor < b:
+            parts.append((cursor, b))
+        if b > a:
+            self._counted = _merge(self._counted + [[a, b]])
+        return parts
+
     def close(self) -> None:
         self._file.close()
 
@@ -101,6 +116,16 @@ class FileSource(SampleSource):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _merge(ranges: list[list[int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return out
 
 
 def frame_count(n_samples: int, n_fft: int, hop_length: int, center: bool = True) -> int:
@@ -185,7 +210,8 @@ def frame_magnitudes(frames: np.ndarray, window: np.ndarray, power: float = 2.0,
     spectrum = np.fft.rfft(frames * window, axis=1).astype(np.complex64)
     mag = np.abs(spectrum)
     if power != 1.0:
-        mag = np.square(mag) if power == 2.0 else mag**power
+        with np.errstate(over="ignore"):  # absurd float samples (1e30) give inf, not a warning
+            mag = np.square(mag) if power == 2.0 else mag**power
     if projection is None:
         return mag.T
     return (mag @ projection.T).T  # frames-major: 2.7x faster in BLAS than projection @ mag.T
@@ -252,6 +278,12 @@ def to_db_inplace(values: np.ndarray, power: float, ref, top_db: float | None,
 
     `top_db` counts down from the array's max, or from `top_from` dB when given (tiles of a long
     file, whose max is not known)."""
+    with np.errstate(over="ignore", invalid="ignore"):  # absurd float samples (1e30) overflow
+        return _to_db(values, power, ref, top_db, top_from)
+
+
+def _to_db(values: np.ndarray, power: float, ref, top_db: float | None,
+           top_from: float | None) -> np.ndarray:
     amin = 1e-10
     if power == 1.0:  # amplitude_to_db squares the magnitudes and uses amin**2 on the power
         np.square(values, out=values)

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from explorer.model import stft
+from explorer.model.decode import measure
 from explorer.model.spectrogram import SpectrogramParams, frequencies_for
 
 #: Columns per tile.
@@ -81,8 +82,8 @@ class TileSource:
                  channel: int | None = None) -> None:
         self.path = Path(path)
         self.params = params
-        with stft.open_soundfile(self.path) as f:
-            self.frames, self.sample_rate, self.channels = f.frames, f.samplerate, f.channels
+        facts = measure(self.path)  # the frames really there, not the header's count
+        self.frames, self.sample_rate, self.channels = facts.frames, facts.sample_rate, facts.channels
         if channel is not None and not 0 <= channel < self.channels:
             channel = None
         self.channel = channel
@@ -132,7 +133,8 @@ class TileSource:
         Each thread reads through its own FileSource (its own file handle)."""
         source = getattr(self._local, "source", None)
         if source is None:
-            source = self._local.source = stft.FileSource(self.path, self.channel)
+            source = self._local.source = stft.FileSource(self.path, self.channel, self.frames,
+                                                          count=False)
         return source.read(start, stop)
 
     def _frame_samples(self, frames: np.ndarray, step: int) -> np.ndarray:

@@ -65,3 +65,19 @@ def test_devices_lists_an_output(null_sink):
     result = cli("devices")
     assert result.returncode == 0, result.stderr
     assert any(">" in line[:2] for line in result.stdout.splitlines())  # a default output marked
+
+
+def test_play_a_crashed_recording_plays_what_is_there_and_warns(null_sink, tmp_path):
+    from tests.model.mutants import set_data_size
+
+    path = tmp_path / "crashed.wav"
+    sf.write(path, make_tone(1000, 0.6, 16000, amplitude=0.3), 16000, subtype="FLOAT")
+    path.write_bytes(set_data_size(path.read_bytes(), 0x7FFFFFFF))  # the size a crash leaves
+    with null_sink.recording() as rec:
+        result = cli("play", path)
+    assert result.returncode == 0, result.stderr
+    assert "warning" in result.stderr and "header promises 2,147,483,647 bytes" in result.stderr
+    start, end = active_region(rec.samples, rec.rate)
+    sound = rec.samples[int(start * rec.rate):int(end * rec.rate)]
+    assert dominant_frequency(sound, rec.rate) == pytest.approx(1000, rel=0.02)
+    assert end - start == pytest.approx(0.6, abs=0.05)

@@ -47,7 +47,7 @@ def test_info_json_one_object_per_line(speech_path, robin_path):
     assert [r["sample_rate"] for r in rows] == [16000, 44100]
     assert rows[0] == {"path": str(speech_path), "sample_rate": 16000, "frames": 222561,
                        "duration": 222561 / 16000, "channels": 1, "format": "WAV",
-                       "subtype": "PCM_16"}
+                       "subtype": "PCM_16", "warning": None}
     assert rows[1]["channels"] == 2
 
 
@@ -93,6 +93,50 @@ def test_spectrogram_top_db_none_and_numeric_ref(speech_path):
     expected = compute(load(speech_path), SpectrogramParams(power=1.0, db_ref=1.0, top_db=None))
     assert stats["min"] == pytest.approx(expected.stats.min, rel=1e-6)
     assert stats["max"] - stats["min"] > 80
+
+
+def _strict_json(text: str):
+    """JSON as the standard defines it: NaN and Infinity are not numbers there."""
+    def refuse(name):
+        raise ValueError(f"{name} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_info_of_a_short_file_warns_and_exits_0(tmp_path, trumpet_path):
+    path = tmp_path / "short.wav"
+    path.write_bytes(trumpet_path.read_bytes()[:-3])
+    result = run("info", path)
+    assert result.returncode == 0, result.stderr
+    assert "235200 frames" in result.stdout
+    assert result.stderr == (f"audio-explorer: warning: {path}: the header promises 1,411,206 bytes "
+                             f"of audio, the file holds 1,411,203: showing the 235,200 frames present\n")
+    row = _strict_json(run("info", path, "--json").stdout)
+    assert row["frames"] == 235200 and row["warning"].startswith("the header promises")
+
+
+def test_spectrogram_of_nan_samples_is_valid_json_with_a_warning(tmp_path):
+    x = 0.1 * np.sin(np.arange(16000, dtype=np.float32) * 0.05)
+    x[100], x[200], x[300] = np.nan, np.inf, -np.inf
+    path = tmp_path / "nan.wav"
+    sf.write(path, x, 16000, subtype="FLOAT")
+    result = run("spectrogram", path, "--stats", "--json")
+    assert result.returncode == 0, result.stderr
+    stats = _strict_json(result.stdout)
+    assert stats["shape"] == [1025, 32] and all(np.isfinite([stats["min"], stats["max"], stats["mean"]]))
+    assert result.stderr == f"audio-explorer: warning: {path}: 3 NaN/inf samples replaced by 0\n"
+
+
+def test_spectrogram_of_a_crashed_recording_exits_0(tmp_path, speech_path):
+    from tests.model.mutants import set_data_size
+
+    path = tmp_path / "crashed.wav"
+    path.write_bytes(set_data_size(speech_path.read_bytes()[:1044], 0x7FFFFFFF))
+    result = run("spectrogram", path, "--stats", "--json")
+    assert result.returncode == 0, result.stderr
+    assert _strict_json(result.stdout)["shape"] == [1025, 1 + 500 // 512]
+    assert "header promises 2,147,483,647 bytes of audio, the file holds 1,000: showing the 500 " \
+           "frames present" in result.stderr
 
 
 def test_tone_writes_the_notebooks_tone(tmp_path):

@@ -98,6 +98,21 @@ def test_bad_files_fail_with_reasons_and_exit_1(tmp_path, tree, speech_path):
     assert "3 written, 0 skipped (already done), 3 failed" in result.stdout
 
 
+def test_a_cut_recording_is_exported_with_a_warning(tmp_path, tree, speech_path):
+    data = speech_path.read_bytes()
+    (tree / "cut.wav").write_bytes(data[:len(data) // 2])
+    result = run(tree, "-o", tmp_path / "out", "--jobs", "1", "--format", "npy")
+    assert result.returncode == 0, result.stderr
+    assert "4 written, 0 skipped (already done), 0 failed" in result.stdout
+    lines = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert lines == ["audio-explorer: warning: cut.wav: the header promises 445,122 bytes of audio, "
+                     "the file holds 222,539: showing the 111,269 frames present"]
+    values = np.load(tmp_path / "out" / "cut.npy")
+    expected = compute_file(tree / "cut.wav", SpectrogramParams(kind="mel")).values
+    assert values.shape == expected.shape == (128, 1 + 111269 // 512)
+    np.testing.assert_allclose(values, expected, rtol=1e-5)  # BLAS blocking differs per thread count
+
+
 @pytest.mark.parametrize("args,words", [
     (("{missing}", "-o", "{out}"), ("nope", "no such folder")),
     (("{src}", "-o", "{out}", "--depth", "16"), ("gray",)),

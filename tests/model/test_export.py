@@ -38,12 +38,13 @@ def write_clips(folder: Path, speech_path: Path, count: int, seconds: float = 1.
 
 
 def write_bad_files(folder: Path, speech_path: Path) -> dict[str, str]:
-    """Empty, not audio, truncated WAV: name -> a word its reason contains."""
+    """Empty, not audio, a WAV cut inside its header (libsndfile refuses it: a WAV cut in its
+    audio opens, with a warning): name -> a word its reason contains."""
     (folder / "empty.wav").write_bytes(b"")
     (folder / "notes.wav").write_text("not a recording\n" * 50)
     data = speech_path.read_bytes()
-    (folder / "cut.wav").write_bytes(data[: len(data) // 3])
-    return {"empty.wav": "empty", "notes.wav": "not an audio file", "cut.wav": "truncated"}
+    (folder / "cut.wav").write_bytes(data[:30])
+    return {"empty.wav": "empty", "notes.wav": "not an audio file", "cut.wav": "unreadable"}
 
 
 def assert_same_files(one: Path, two: Path, pattern: str) -> None:
@@ -264,7 +265,9 @@ def test_chunks_keep_order_and_cover_everything(tmp_path, speech_path):
 def test_truncated_helper_is_really_truncated(tmp_path, speech_path):
     write_bad_files(tmp_path, speech_path)
     data = (tmp_path / "cut.wav").read_bytes()
-    assert data[:4] == b"RIFF" and struct.unpack("<I", data[40:44])[0] > len(data)
+    assert data[:4] == b"RIFF" and struct.unpack("<I", data[4:8])[0] > len(data)
+    with pytest.raises(sf.LibsndfileError):
+        sf.info(tmp_path / "cut.wav")
 
 
 def test_worker_processes_only_when_worth_starting(tmp_path, speech_path):

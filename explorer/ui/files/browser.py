@@ -17,15 +17,17 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileSystemModel,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
+    QStyle,
     QTableView,
     QTreeView,
     QVBoxLayout,
@@ -66,6 +68,10 @@ def short_reason(message: str) -> str:
     """An error in a word or two, e.g. "not audio" for "not an audio file (format not ...)"."""
     lower = message.lower()
     return next((short for key, short in SHORT_REASONS if key in lower), "error")
+
+
+def _warning_icon() -> QIcon:
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class _HeaderSignals(QObject):
@@ -198,9 +204,13 @@ class FileTableModel(QAbstractTableModel):
             if isinstance(fact, str):
                 return f"{shown(path.name)}\n{fact}"
             if fact is not None:
+                warning = f"\n⚠ {fact.warning}" if fact.warning else ""
                 return (f"{shown(path.name)}\n{shown(path.parent)}\n{fact.sample_rate} Hz, "
-                        f"{fact.channels} ch, {fact.duration:.3f} s, {fact.format} {fact.subtype}")
+                        f"{fact.channels} ch, {fact.duration:.3f} s, {fact.format} {fact.subtype}"
+                        f"{warning}")
             return f"{shown(path.name)}\n{shown(path.parent)}"
+        if role == Qt.ItemDataRole.DecorationRole and col == 0 and getattr(fact, "warning", None):
+            return _warning_icon()  # the header lies: the row opens, with a warning
         if role == Qt.ItemDataRole.ForegroundRole and isinstance(fact, str):
             return QBrush(QColor("#ff6e6e"))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3):

@@ -25,7 +25,8 @@ def format_dbfs(value: float) -> str:
 
 def clip_rows(clip: AudioClip) -> list[tuple[str, str]]:
     fmt = "/".join(x for x in (clip.format, clip.subtype) if x) or "in memory"
-    rows = [
+    rows = [("Warning", clip.warning)] if clip.warning else []
+    rows += [
         ("Sample rate", f"{clip.sample_rate} Hz"),
         ("Length", f"{clip.frames} samples"),
         ("Duration", f"{clip.duration:.3f} s"),
@@ -35,13 +36,12 @@ def clip_rows(clip: AudioClip) -> list[tuple[str, str]]:
         ("Peak", format_dbfs(clip.peak_dbfs())),
         ("RMS", format_dbfs(clip.rms_dbfs())),
     ]
-    if clip.non_finite:
-        rows.append(("Non-finite", f"{clip.non_finite} NaN/inf samples replaced by 0"))
     return rows
 
 
 def info_rows(facts: AudioInfo) -> list[tuple[str, str]]:
-    return [
+    rows = [("Warning", facts.warning)] if facts.warning else []
+    return rows + [
         ("Sample rate", f"{facts.sample_rate} Hz"),
         ("Length", f"{facts.frames} samples"),
         ("Duration", f"{facts.duration:.3f} s"),
@@ -73,8 +73,9 @@ class InfoPanel(QWidget):
         out = [f"<p style='margin:6px 0 2px 0'><b>{html.escape(title)}</b></p>",
                "<table cellspacing='0' cellpadding='1'>"]
         for key, value in rows:
+            style = " style='color:#ffb347'" if key == "Warning" else ""
             out.append(f"<tr><td style='color:#9a9a9a; padding-right:10px' valign='top'>"
-                       f"{html.escape(key)}</td><td>{html.escape(value)}</td></tr>")
+                       f"{html.escape(key)}</td><td{style}>{html.escape(value)}</td></tr>")
         out.append("</table>")
         return "".join(out)
 

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 from explorer.model import AudioInfo
-from explorer.model.names import sf_name
+from explorer.model.decode import Decoder, join_warnings, non_finite_text
 from explorer.model.overview import Overview, OverviewBuilder, summary_nbytes
 from explorer.model.spectrogram import SpectrogramParams, SpectrogramStats
 from explorer.model.tiles import TileSource, ref_text
@@ -84,11 +83,9 @@ class LongClip:
         b = self.frames if end is None else max(a, min(self.frames, int(round(end * self.sample_rate))))
         if (b - a) / self.sample_rate > long_threshold_seconds():
             raise ValueError("the selection is too long to read into memory")
-        with sf.SoundFile(sf_name(self.path)) as f:
-            f.seek(a)
-            data = f.read(b - a, dtype="float32", always_2d=True)
+        data = self.read(a, b)
         return AudioClip(data, self.sample_rate, path=self.path, format=self.format,
-                         subtype=self.subtype, name=self.name)
+                         subtype=self.subtype, name=self.name, warning=self.facts.warning)
 
     def mono(self) -> np.ndarray:
         return self.samples  # raises: never the whole file
@@ -98,9 +95,8 @@ class LongClip:
         start, stop = max(0, int(start)), min(self.frames, int(stop))
         if stop <= start:
             return np.zeros((0, self.channels), np.float32)
-        with sf.SoundFile(sf_name(self.path)) as f:
-            f.seek(start)
-            return f.read(stop - start, dtype="float32", always_2d=True)
+        with Decoder(self.path) as f:  # NaN/inf come out as 0, like every reader's
+            return f.read(stop - start) if f.seek(start) else np.zeros((0, self.channels), np.float32)
 
 
 def _mix(block: np.ndarray) -> np.ndarray:
@@ -126,7 +122,12 @@ def long_summary(clip: LongClip, overview: Overview) -> dict:
             + " (from the summaries)"
         if overview.frames_done < overview.frames:
             peak_text += f" of the first {overview.frames_done} samples (the file ended early)"
-    rows = [
+    rows = []
+    count = overview.non_finite
+    warning = join_warnings(f.warning, non_finite_text(count) if count else None)
+    if warning:
+        rows.append(("Warning", warning))
+    rows += [
         ("Sample rate", f"{f.sample_rate} Hz"),
         ("Length", f"{f.frames} samples"),
         ("Duration", f"{f.duration:.3f} s ({f.duration / 3600:.2f} h)"),

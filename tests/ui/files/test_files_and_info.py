@@ -180,3 +180,51 @@ def test_opening_one_file_reveals_its_folder_in_the_tree(qtbot, make_window, rob
     browser = window.browser
     qtbot.waitUntil(lambda: browser.dirs.filePath(browser.tree.currentIndex())
                     == str(robin_path.parent.resolve()), timeout=5000)
+
+
+def test_a_file_whose_header_lies_opens_with_a_warning(qtbot, make_window, trumpet_path, tmp_path):
+    """The table row gets a warning icon and the warning in its tooltip; the info panel says it."""
+    from PySide6.QtGui import QIcon
+
+    folder = tmp_path / "recorder"
+    folder.mkdir()
+    short = folder / "b_short.wav"
+    short.write_bytes(trumpet_path.read_bytes()[:-3])  # 3 bytes short of its last frame
+    shutil.copy(trumpet_path, folder / "a_whole.wav")
+    window = make_window()
+    window.open_paths([str(folder)])
+    wait_loaded(qtbot, window, (folder / "a_whole.wav").resolve())
+    model = window.browser.model
+    model.wait(5000)
+    qtbot.waitUntil(lambda: all(f is not None for f in model.facts), timeout=10000)
+    warning = ("the header promises 1,411,206 bytes of audio, the file holds 1,411,203: "
+               "showing the 235,200 frames present")
+    row, whole = model.row_of(short.resolve()), model.row_of((folder / "a_whole.wav").resolve())
+    icon = model.index(row, 0).data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    assert model.index(whole, 0).data(Qt.ItemDataRole.DecorationRole) is None
+    assert warning in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(row, 1).data() == "5.33 s"  # a duration, not an error
+    table = window.browser.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down)
+    wait_loaded(qtbot, window, short.resolve())
+    assert window.session.error is None
+    text = window.info.text()
+    assert "Warning" in text and warning in text and "235200 samples" in text
+
+
+def test_long_file_info_shows_the_warning(tmp_path, speech_path):
+    from explorer.model.overview import OverviewBuilder
+    from explorer.ui.state.long_file import LongClip, long_summary
+    from tests.model.mutants import set_data_size
+
+    path = tmp_path / "crashed.wav"
+    path.write_bytes(set_data_size(speech_path.read_bytes()[:1044], 0xFFFFFFFE))
+    clip = LongClip(info(path))
+    overview = OverviewBuilder.for_file(path).read_file()
+    rows = dict(long_summary(clip, overview)[id(clip)][0])
+    assert rows["Warning"] == ("the header promises 4,294,967,294 bytes of audio, the file holds "
+                               "1,000: showing the 500 frames present")
+    assert rows["Length"] == "500 samples"
+    assert clip.read(0, 1000).shape == (500, 1)
