@@ -336,7 +336,7 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return ExportResult(src, dst, False, reason, time.perf_counter() - start)
     return ExportResult(src, dst, True, None, time.perf_counter() - start,
-                        (int(values.shape[0]), int(values.shape[1])), spec.warning)
+                        (int(values.shape[0]), int(values.shape[1])), warning=spec.warning)
 
 
 def export_chunk(pairs: Sequence[tuple[str, str]], settings: ExportSettings,
