@@ -15,7 +15,7 @@ from tests.ui.conftest import wait_loaded
 
 pytestmark = pytest.mark.sound
 
-SIGNALS = {"killed": signal.SIGKILL, "frozen": signal.SIGSTOP}
+SIGNALS = {"killed": signal.SIGKILL, "terminated": signal.SIGTERM, "frozen": signal.SIGSTOP}
 
 
 class StallMeter:
