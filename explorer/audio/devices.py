@@ -42,6 +42,9 @@ _stuck: list[threading.Thread] = []  # helper threads of PortAudio calls that di
 _closing: set[threading.Thread] = set()  # helper threads closing streams
 _open_streams: set[int] = set()  # id() of this process's streams not yet closed (see track())
 _state_lock = threading.Lock()
+# bounded calls one at a time: re-initialising PortAudio (refresh_devices) must not meet a
+# stream being opened; taken on the helper threads, so a caller never waits on it unbounded
+_portaudio_lock = threading.Lock()
 
 
 class _Call:
@@ -56,7 +59,8 @@ class _Call:
 
     def run(self) -> None:
         try:
-            result, error = self.fn(), None
+            with _portaudio_lock:
+                result, error = self.fn(), None
         except BaseException as exc:  # handed to the caller, who raises it
             result, error = None, exc
         with self.lock:
@@ -188,8 +192,6 @@ def sounddevice_module() -> ModuleType:
     sd = _sd
     if sd is None:
         sd = bounded(_load)
-        if server_stuck():  # a stuck close: leave the exit handler out, now that it exists
-            _skip_exit_handler()
     return sd
 
 

@@ -15,7 +15,7 @@ from tests.ui.conftest import wait_loaded
 
 pytestmark = pytest.mark.sound
 
-SIGNALS = {"killed": signal.SIGKILL, "frozen": signal.SIGSTOP}
+SIGNALS = {"killed": signal.SIGKILL, "terminated": signal.SIGTERM, "frozen": signal.SIGSTOP}
 
 
 class StallMeter:
@@ -102,3 +102,34 @@ def test_window_stops_says_so_and_plays_again_on_a_new_server(
     assert heard > 0.3, "no sound came out of the restarted server after Play"
     assert window.transport.device_box.count() >= 2  # the refreshed list: default + devices
     assert meter.worst < 1.0, f"the GUI thread stalled {meter.worst:.2f} s"
+
+
+def test_a_long_file_stops_on_a_lost_device_and_does_not_restart_itself(
+        qtbot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+    import soundfile as sf
+
+    from explorer.audio import devices as devices_module
+    from explorer.model import info
+    from explorer.ui.long_file import LongClip
+    from explorer.ui.long_playback import PlaybackClip, WindowedPlayer
+    from explorer.ui.transport import Playback
+    from tests.audio.test_player_logic import BLOCK, FakeSD
+
+    sd = FakeSD()
+    monkeypatch.setattr(devices_module, "_sd", sd)
+    sf.write(tmp_path / "long.wav", np.full(80000, 0.1, np.float32), 8000, subtype="FLOAT")
+    clip = LongClip(info(tmp_path / "long.wav"))
+    playback = Playback(WindowedPlayer(Player(blocksize=BLOCK), clip, window_seconds=1.0))
+    playback.set_clip(PlaybackClip(clip))
+    playback.play()
+    sd.stream.pump(10)  # 0.32 s sent, of which the last ~0.13 s still queued (fake latency)
+    lost: list[str] = []
+    playback.deviceLost.connect(lost.append)
+    sd.stream.active = False
+    sd.stream.finished_callback()  # PortAudio's word when the sound server dies
+    qtbot.waitUntil(lambda: playback.state == "stopped", timeout=2000)
+    qtbot.wait(200)  # the feeder and the state poll must not start a new stream
+    assert len(sd.streams) == 1 and playback.state == "stopped"
+    assert lost and lost[0].startswith("sound device lost: 'fake' stopped with an error")
+    assert 0.15 < playback.cursor <= 10 * BLOCK / 8000  # kept where it was heard
