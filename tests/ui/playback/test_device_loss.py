@@ -110,10 +110,10 @@ def test_a_long_file_stops_on_a_lost_device_and_does_not_restart_itself(
     import soundfile as sf
 
     from explorer.audio import devices as devices_module
+    from explorer.audio.windowed import PlaybackClip, WindowedPlayer
     from explorer.model import info
-    from explorer.ui.long_file import LongClip
-    from explorer.ui.long_playback import PlaybackClip, WindowedPlayer
-    from explorer.ui.transport import Playback
+    from explorer.ui.playback.transport import Playback
+    from explorer.ui.state.long_file import LongClip
     from tests.audio.test_player_logic import BLOCK, FakeSD
 
     sd = FakeSD()
