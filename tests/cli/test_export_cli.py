@@ -35,14 +35,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> N
         assert word in lines[0], lines[0]
 
 
-@pytest.fixture
-def tree(tmp_path, speech_path):
-    src = tmp_path / "src"
-    write_clips(src, speech_path, 3)
-    write_clips(src / "a" / "b", speech_path, 2)
-    return src
-
-
 def test_export_mirrors_resumes_and_force_rewrites(tmp_path, tree):
     out = tmp_path / "out"
     first = run(tree, "-o", out, "--recursive", "--jobs", "2")

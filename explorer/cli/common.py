@@ -1,0 +1,95 @@
+"""What the subcommands share: the program name, the one-line error, argument types and the
+spectrogram options."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from explorer.model.names import shown, terminal_safe
+
+PROG = "audio-explorer"
+
+
+class CliError(Exception):
+    """A user error reported as one line on stderr with exit code 2."""
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text}")
+    return value
+
+
+def db_ref(text: str) -> str | float:
+    if text in ("max", "min"):
+        return text
+    try:
+        return positive_float(text)
+    except (ValueError, argparse.ArgumentTypeError):
+        raise argparse.ArgumentTypeError(f"must be max, min or a positive number, not {text}") from None
+
+
+def top_db(text: str) -> float | None:
+    if text.lower() == "none":
+        return None
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be non-negative or 'none'")
+    return value
+
+
+def device_arg(text: str | None) -> int | str | None:
+    if text is None:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def add_spectrogram_options(parser: argparse.ArgumentParser) -> None:
+    """The spectrogram parameters, shared by `spectrogram` and (later) `export`."""
+    from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
+
+    g = parser.add_argument_group("spectrogram parameters (librosa's defaults)")
+    g.add_argument("--kind", choices=("stft", "mel"), default="stft")
+    g.add_argument("--n-fft", type=positive_int, default=2048)
+    g.add_argument("--hop-length", type=positive_int, default=512)
+    g.add_argument("--win-length", type=positive_int, default=None)
+    g.add_argument("--window", default="hann")
+    g.add_argument("--n-mels", type=positive_int, default=128)
+    g.add_argument("--fmin", type=float, default=0.0)
+    g.add_argument("--fmax", type=positive_float, default=None)
+    g.add_argument("--power", type=float, choices=(1.0, 2.0), default=2.0)
+    g.add_argument("--db-ref", type=db_ref, default="max", metavar="max|min|NUMBER")
+    g.add_argument("--top-db", type=top_db, default=80.0, metavar="DB|none")
+    g.add_argument("--sr", type=positive_int, default=None, help="resample to this rate first")
+    g.add_argument("--colormap", choices=COLORMAPS, default=DEFAULT_COLORMAP,
+                   help="colour map of PNG output")
+
+
+def params_from_args(args: argparse.Namespace):
+    from explorer.model.spectrogram import SpectrogramParams
+
+    try:
+        return SpectrogramParams(
+            kind=args.kind, n_fft=args.n_fft, hop_length=args.hop_length,
+            win_length=args.win_length, window=args.window, n_mels=args.n_mels,
+            fmin=args.fmin, fmax=args.fmax, power=args.power, db_ref=args.db_ref,
+            top_db=args.top_db,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def warn(path, warning: str | None) -> None:
+    """A file that opens although its header lies (or it holds NaN/inf): said on stderr, exit 0."""
+    if warning:
+        print(f"{PROG}: warning: {terminal_safe(shown(path))}: {terminal_safe(warning)}",
+              file=sys.stderr)
