@@ -11,11 +11,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QToolBar,
     QWidget,
@@ -32,6 +30,7 @@ from explorer.ui.export_menu import ExportMenu
 from explorer.ui.info_panel import InfoPanel
 from explorer.ui.jobs import Jobs
 from explorer.ui.lazy_panel import LazyPanel
+from explorer.ui.panel_scroll import PanelScrollArea
 from explorer.ui.session import Loaded, Session
 from explorer.ui.spectrogram_controls import SpectrogramControls
 from explorer.ui.spectrogram_view import AXIS_MODES, SpectrogramView
@@ -118,11 +117,8 @@ class MainWindow(QMainWindow):
               scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        if scroll:  # a tall or wide panel must not force the dock (and window) wider
-            area_widget = QScrollArea()
-            area_widget.setWidgetResizable(True)
-            area_widget.setFrameShape(QFrame.Shape.NoFrame)
-            area_widget.setWidget(widget)
+        if scroll:  # a tall panel scrolls; the dock is kept as wide as the panel needs
+            area_widget = PanelScrollArea(widget)
             area_widget.setAcceptDrops(False)
             dock.setWidget(area_widget)
         else:
@@ -503,8 +499,9 @@ class MainWindow(QMainWindow):
 
     def _size_docks(self) -> None:
         width, height = self.width(), self.height()
-        left = 340 + max(0, width - 1280) // 4 if width >= 1200 else 290
-        right = 300 if width >= 1200 else 250
+        grow = max(0, width - 1280) // 4  # a wider window widens both docks, not just the centre
+        left = 340 + grow if width >= 1200 else 290
+        right = 340 + grow if width >= 1200 else 300  # the tone/scales panels need ~320 px
         self.resizeDocks([self.files_dock, self.controls_dock], [left, right],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.files_dock, self.info_dock], [int(height * 0.5),

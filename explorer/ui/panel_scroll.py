@@ -1,0 +1,46 @@
+"""The scroll area of a dock panel: scrolls up and down, never sideways.
+
+It asks for the width its panel needs (the panel's minimum width), so the dock cannot be made
+narrower than that: no control of a panel ever hides behind a horizontal scrollbar.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+
+
+class PanelScrollArea(QScrollArea):
+    """A vertical-only scroll area as wide as its content's minimum width (plus the scrollbar)."""
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(widget)
+        widget.installEventFilter(self)
+
+    def content_width(self) -> int:
+        """The narrowest the content can be without cutting a control off."""
+        widget = self.widget()
+        if widget is None:
+            return 0
+        return max(widget.minimumSizeHint().width(), widget.minimumWidth())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        # room for the vertical scrollbar too: a tall panel must not lose width to it
+        need = (self.content_width() + self.verticalScrollBar().sizeHint().width()
+                + 2 * self.frameWidth())
+        return QSize(max(hint.width(), need), hint.height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.minimumSizeHint().width()), hint.height())
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        # the content's minimum width changed (a panel built, a column shown): tell the dock
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(obj, event)
