@@ -508,6 +508,27 @@ class MainWindow(QMainWindow):
                                                              int(height * 0.5)],
                          Qt.Orientation.Vertical)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._share_growth(event.oldSize().width(), event.size().width())
+
+    def _share_growth(self, old: int, new: int) -> None:
+        """A window made wider (maximised, say) widens each side dock by a quarter of the gain, as
+        the first layout does, instead of giving it all to the centre (narrowing is Qt's own)."""
+        if (not self.isVisible() or old <= 0 or new <= old
+                or getattr(self, "_needs_dock_sizes", False)):
+            return
+        share = (new - old) // 4
+        docks = [d for d in self.findChildren(QDockWidget)
+                 if d.isVisible() and not d.isFloating() and self.dockWidgetArea(d) in (
+                     Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
+        # one dock per side is enough: stacked and tabbed docks share their side's width
+        sides = {self.dockWidgetArea(d): d for d in docks}
+        if sides:
+            targets = list(sides.values())
+            self.resizeDocks(targets, [d.width() + share for d in targets],
+                             Qt.Orientation.Horizontal)
+
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         if getattr(self, "_needs_dock_sizes", False):

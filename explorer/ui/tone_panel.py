@@ -301,10 +301,13 @@ class ToneGeneratorPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_WAVE, QHeaderView.ResizeMode.ResizeToContents)
-        self._number_width = self.fontMetrics().horizontalAdvance("400000") + 8
-        header.setMinimumSectionSize(self._number_width)
+        # frequencies up to 400000 Hz; amplitudes and seconds have at most 6 characters (0.0001)
+        self._hz_width = self.fontMetrics().horizontalAdvance("400000") + 6
+        self._small_width = self.fontMetrics().horizontalAdvance("0.0001") + 6
+        header.setMinimumSectionSize(self._small_width)
         for col, tip in enumerate(COLUMN_TIPS):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
+        self.table.verticalHeader().hide()  # clicking into a row selects it (_RowFocus)
         self.table.verticalHeader().setDefaultSectionSize(TABLE_ROW_HEIGHT)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._row_focus = _RowFocus(self.table)
@@ -396,7 +399,23 @@ class ToneGeneratorPanel(QWidget):
         self._status_error = False
         self._rate_note = ""
 
-        # warnings (they push the plots down, never the controls above)
+        # what the plots show
+        self.first_n_spin = QSpinBox()
+        self.first_n_spin.setRange(2, 100000)
+        self.first_n_spin.setValue(64)
+        self.first_n_spin.setKeyboardTracking(False)
+        self.first_n_spin.setToolTip("64 samples are 2 cycles of 500 Hz at 16 kHz")
+        self.first_n_spin.valueChanged.connect(lambda _v: self._schedule_refresh())
+        self.continuous_check = QCheckBox("continuous wave")
+        self.continuous_check.setChecked(True)
+        self.continuous_check.setToolTip(
+            "Draw the wave the samples were taken from (periodic waves only): above Nyquist "
+            "the points trace a slower wave, the alias you hear")
+        self.continuous_check.toggled.connect(lambda _on: self._schedule_refresh())
+        layout.addWidget(flow_row(group(QLabel("First"), self.first_n_spin, QLabel("samples")),
+                                  self.continuous_check, spacing=12))
+
+        # warnings (they push the plots down, never a control)
         self.warning_frame = QFrame()
         warn_layout = QHBoxLayout(self.warning_frame)
         warn_layout.setContentsMargins(0, 0, 0, 0)
@@ -415,21 +434,6 @@ class ToneGeneratorPanel(QWidget):
         layout.addWidget(self.warning_frame)
 
         # plots
-        self.first_n_spin = QSpinBox()
-        self.first_n_spin.setRange(2, 100000)
-        self.first_n_spin.setValue(64)
-        self.first_n_spin.setKeyboardTracking(False)
-        self.first_n_spin.setToolTip("64 samples are 2 cycles of 500 Hz at 16 kHz")
-        self.first_n_spin.valueChanged.connect(lambda _v: self._schedule_refresh())
-        self.continuous_check = QCheckBox("continuous wave")
-        self.continuous_check.setChecked(True)
-        self.continuous_check.setToolTip(
-            "Draw the wave the samples were taken from (periodic waves only): above Nyquist "
-            "the points trace a slower wave, the alias you hear")
-        self.continuous_check.toggled.connect(lambda _on: self._schedule_refresh())
-        layout.addWidget(flow_row(group(QLabel("First"), self.first_n_spin, QLabel("samples")),
-                                  self.continuous_check, spacing=12))
-
         self.samples_plot = CompactPlot()
         self.samples_plot.setBackground(PLOT_BACKGROUND)
         self.samples_plot.showGrid(x=True, y=True, alpha=0.15)
@@ -509,60 +513,72 @@ class ToneGeneratorPanel(QWidget):
                 wave.addItem(WAVE_LABELS[key], key)
             wave.setCurrentIndex(ALL_WAVES.index(spec.wave))
             wave.currentIndexChanged.connect(partial(self._on_wave_edited, row))
-            cells = {
-                COL_WAVE: wave,
-                COL_FREQ: self._spin(spec.frequency, 0.0, MAX_FREQUENCY, 2, 100.0, row,
-                                     "frequency"),
-                COL_AMP: self._spin(spec.amplitude, 0.0, 10.0, 4, 0.05, row, "amplitude"),
-                COL_DUR: self._spin(spec.duration, 0.0, MAX_DURATION, 3, 0.25, row, "duration"),
-            }
-            for col, widget in cells.items():
-                self._put_cell(row, col, widget)
-            self._update_row_enabled(row)
+            self._put_cell(row, COL_WAVE, wave)
+            for col in (COL_FREQ, COL_END):
+                self._clear_cell(row, col)  # rebuilt by _update_row_cells
+            self._put_cell(row, COL_AMP, self._spin(spec.amplitude, 0.0, 10.0, 4, 0.05, row,
+                                                    "amplitude"))
+            self._put_cell(row, COL_DUR, self._spin(spec.duration, 0.0, MAX_DURATION, 3, 0.25,
+                                                    row, "duration"))
+            self._update_row_cells(row)
         if self._specs:
             self.table.selectRow(min(max(current, 0), len(self._specs) - 1))
         self._fit_table()
         self._update_buttons()
 
     def _put_cell(self, row: int, col: int, widget: QWidget) -> None:
+        self._clear_cell(row, col)
         widget.setProperty("toneRow", row)
         widget.installEventFilter(self._row_focus)
         self.table.setCellWidget(row, col, widget)
 
-    def _update_row_enabled(self, row: int) -> None:
-        """Noise has no frequency; only a chirp has an end frequency (other rows show none)."""
+    def _clear_cell(self, row: int, col: int) -> None:
+        """Remove a cell's widget; hidden at once (Qt only deletes it later, and until then it
+        would still be drawn over its replacement)."""
+        old = self.table.cellWidget(row, col)
+        if old is not None:
+            old.hide()
+            self.table.removeCellWidget(row, col)
+
+    def _update_row_cells(self, row: int) -> None:
+        """A row shows only the numbers its wave uses: noise has no frequency, only a chirp an end
+        frequency. The others are blank (not a greyed, stale number)."""
         spec = self._specs[row]
-        self.table.cellWidget(row, COL_FREQ).setEnabled(spec.wave not in NOISES)
-        has_end = self.table.cellWidget(row, COL_END) is not None
-        if spec.wave in CHIRPS and not has_end:
-            end = spec.end_frequency if spec.end_frequency is not None else spec.frequency * 2
-            self.table.takeItem(row, COL_END)
-            self._put_cell(row, COL_END, self._spin(min(end, MAX_FREQUENCY), 0.0, MAX_FREQUENCY,
-                                                    2, 100.0, row, "end_frequency"))
-        elif spec.wave not in CHIRPS:
-            if has_end:
-                self.table.removeCellWidget(row, COL_END)
-            if self.table.item(row, COL_END) is None:
+        end = spec.end_frequency if spec.end_frequency is not None else spec.frequency * 2
+        cells = ((COL_FREQ, "frequency", spec.frequency, spec.wave not in NOISES,
+                  "Noise has no frequency"),
+                 (COL_END, "end_frequency", min(end, MAX_FREQUENCY), spec.wave in CHIRPS,
+                  "Only chirps have an end frequency"))
+        for col, field, value, used, why in cells:
+            has_spin = self.table.cellWidget(row, col) is not None
+            if used and not has_spin:
+                self.table.takeItem(row, col)
+                self._put_cell(row, col, self._spin(value, 0.0, MAX_FREQUENCY, 2, 100.0, row,
+                                                    field))
+            elif not used:
+                self._clear_cell(row, col)
                 blank = QTableWidgetItem("")
                 blank.setFlags(Qt.ItemFlag.NoItemFlags)
-                blank.setToolTip("Only chirps have an end frequency")
-                self.table.setItem(row, COL_END, blank)
+                blank.setToolTip(why)
+                self.table.setItem(row, col, blank)
         self._fit_table()
 
     def _fit_table(self) -> None:
-        """Show the End column only when a tone is a chirp, and keep the table as wide as its
-        columns need and as tall as its rows (up to `TABLE_VISIBLE_ROWS`)."""
+        """Show the End column only when a tone is a chirp; keep the table as wide as its
+        columns need and as tall as its rows (up to `TABLE_VISIBLE_ROWS`, then it scrolls)."""
         chirps = any(s.wave in CHIRPS for s in self._specs)
         self.table.setColumnHidden(COL_END, not chirps)
         wave_width = max((self.table.cellWidget(r, COL_WAVE).sizeHint().width()
                           for r in range(self.table.rowCount())
                           if self.table.cellWidget(r, COL_WAVE) is not None), default=90)
-        numbers = len(COLUMNS) - 1 - (0 if chirps else 1)
+        frequencies = 2 if chirps else 1
+        columns = wave_width + frequencies * self._hz_width + 2 * self._small_width
         frame = 2 * self.table.frameWidth()
         vheader = self.table.verticalHeader()
-        vheader_width = vheader.sizeHint().width() if vheader.isVisible() else 0
-        self.table.setMinimumWidth(wave_width + numbers * self._number_width + frame
-                                   + vheader_width + self.table.verticalScrollBar().sizeHint().width())
+        extra = frame + (vheader.sizeHint().width() if vheader.isVisible() else 0)
+        if len(self._specs) > TABLE_VISIBLE_ROWS:
+            extra += self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(columns + extra)
         rows = min(max(len(self._specs), TABLE_MIN_ROWS), TABLE_VISIBLE_ROWS)
         height = (self.table.horizontalHeader().sizeHint().height() + rows * TABLE_ROW_HEIGHT
                   + frame)
@@ -637,7 +653,7 @@ class ToneGeneratorPanel(QWidget):
         if wave in CHIRPS and spec.end_frequency is None:  # a new chirp sweeps an octave up
             spec = replace(spec, end_frequency=min(spec.frequency * 2, MAX_FREQUENCY))
         self._specs[row] = spec
-        self._update_row_enabled(row)
+        self._update_row_cells(row)
         self._changed()
 
     # ---------------------------------------------------------------- presets
