@@ -19,6 +19,7 @@ class PanelScrollArea(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(widget)
+        self._asked = -1  # the content width last reported to the dock
         widget.installEventFilter(self)
 
     def content_width(self) -> int:
@@ -40,7 +41,11 @@ class PanelScrollArea(QScrollArea):
         return QSize(max(hint.width(), self.minimumSizeHint().width()), hint.height())
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        # the content's minimum width changed (a panel built, a column shown): tell the dock
+        # the content's minimum width changed (a panel built, a column shown): tell the dock,
+        # and only then (a relayout of the main window for every label change would be waste)
         if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
+            width = self.content_width()
+            if width != self._asked:
+                self._asked = width
+                self.updateGeometry()
         return super().eventFilter(obj, event)

@@ -154,7 +154,7 @@ class ScalesPanel(QWidget):
         for name in ("left", "bottom"):
             item.getAxis(name).setTextPen(pg.mkPen(AXIS_TEXT))
             item.getAxis(name).setPen(pg.mkPen(AXIS_LINE))
-        legend = item.addLegend(offset=(10, 10))  # top left: the rising curves leave it empty
+        legend = item.addLegend(offset=(-10, -10))  # bottom right: the curves are high there
         legend.setBrush(pg.mkBrush(30, 30, 30, 220))
         legend.setLabelTextColor(AXIS_TEXT)
         hz = np.linspace(0.0, PLOT_MAX_HZ, 801)

@@ -299,12 +299,11 @@ class ToneGeneratorPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_WAVE, QHeaderView.ResizeMode.ResizeToContents)
-        # frequencies up to 400000 Hz; amplitudes and seconds have at most 6 characters (0.0001)
-        self._hz_width = self.fontMetrics().horizontalAdvance("400000") + 6
-        self._small_width = self.fontMetrics().horizontalAdvance("0.0001") + 6
-        header.setMinimumSectionSize(self._small_width)
+        # columns as wide as what they show (_fit_columns), the spare width shared out
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(16)
+        self.table.viewport().installEventFilter(self)  # resized: share the spare width again
         for col, tip in enumerate(COLUMN_TIPS):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
         self.table.verticalHeader().hide()  # clicking into a row selects it (_RowFocus)
@@ -565,24 +564,58 @@ class ToneGeneratorPanel(QWidget):
 
     def _fit_table(self) -> None:
         """Show the End column only when a tone is a chirp; keep the table as wide as its
-        columns need and as tall as its rows (up to `TABLE_VISIBLE_ROWS`, then it scrolls)."""
+        columns' contents and as tall as its rows (up to `TABLE_VISIBLE_ROWS`, then it scrolls)."""
         chirps = any(s.wave in CHIRPS for s in self._specs)
         self.table.setColumnHidden(COL_END, not chirps)
-        wave_width = max((self.table.cellWidget(r, COL_WAVE).sizeHint().width()
-                          for r in range(self.table.rowCount())
-                          if self.table.cellWidget(r, COL_WAVE) is not None), default=90)
-        frequencies = 2 if chirps else 1
-        columns = wave_width + frequencies * self._hz_width + 2 * self._small_width
         frame = 2 * self.table.frameWidth()
-        vheader = self.table.verticalHeader()
-        extra = frame + (vheader.sizeHint().width() if vheader.isVisible() else 0)
+        extra = frame
         if len(self._specs) > TABLE_VISIBLE_ROWS:
             extra += self.table.verticalScrollBar().sizeHint().width()
-        self.table.setMinimumWidth(columns + extra)
+        self.table.setMinimumWidth(sum(self._column_needs().values()) + extra)
         rows = min(max(len(self._specs), TABLE_MIN_ROWS), TABLE_VISIBLE_ROWS)
         height = (self.table.horizontalHeader().sizeHint().height() + rows * TABLE_ROW_HEIGHT
                   + frame)
         self.table.setFixedHeight(height)
+        self._fit_columns()
+
+    def _column_needs(self) -> dict[int, int]:
+        """Width each shown column needs: its header, its widest cell (as displayed), and
+        room for five digits at least."""
+        fm = self.table.fontMetrics()
+        bold = self.table.horizontalHeader().fontMetrics()
+        needs = {}
+        for col in range(len(COLUMNS)):
+            if self.table.isColumnHidden(col):
+                continue
+            need = bold.horizontalAdvance(COLUMNS[col]) + 16
+            if col != COL_WAVE:
+                need = max(need, fm.horizontalAdvance("00000") + 10)
+            for row in range(self.table.rowCount()):
+                cell = self.table.cellWidget(row, col)
+                if isinstance(cell, QComboBox):
+                    need = max(need, cell.sizeHint().width() + 1)
+                elif isinstance(cell, QAbstractSpinBox):
+                    need = max(need, fm.horizontalAdvance(cell.text()) + 10)
+            needs[col] = need
+        return needs
+
+    def _fit_columns(self) -> None:
+        """Each column its need, the spare width shared by the number columns."""
+        needs = self._column_needs()
+        numbers = [c for c in needs if c != COL_WAVE]
+        spare = max(0, self.table.viewport().width() - sum(needs.values()))
+        header = self.table.horizontalHeader()
+        for col in needs:
+            share = 0
+            if col in numbers:
+                k = numbers.index(col)
+                share = spare // len(numbers) + (1 if k < spare % len(numbers) else 0)
+            header.resizeSection(col, needs[col] + share)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
 
     def _update_buttons(self) -> None:
         row = self.table.currentRow()
@@ -643,6 +676,7 @@ class ToneGeneratorPanel(QWidget):
         if row >= len(self._specs):
             return
         self._specs[row] = replace(self._specs[row], **{field: float(value)})
+        self._fit_table()  # a longer number may need a wider column
         self._changed()
 
     def _on_wave_edited(self, row: int, index: int) -> None:
