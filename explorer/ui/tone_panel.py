@@ -3,8 +3,8 @@
 A list of tones (wave, frequency, amplitude, duration) is mixed or played in sequence at a chosen
 sample rate by `explorer.model.tones.render` (the same code as `audio-explorer tone`); the panel
 shows the first samples as points and the whole result, warns where aliasing or clipping would
-surprise the listener, plays the result at x0.5 / x1 / x2 (or any rate typed in Hz), saves it as
-WAV and hands it to the explorer views as an `AudioClip`.
+surprise the listener, plays the result at x0.5 / x1 / x2 (a click plays) or any rate typed in Hz
+(Enter plays), saves it as WAV and hands it to the explorer views as an `AudioClip`.
 """
 
 from __future__ import annotations
