@@ -1,7 +1,9 @@
-"""The scroll area of a dock panel: scrolls up and down, never sideways.
+"""The scroll area of a dock panel: scrolls up and down, not sideways.
 
 It asks for the width its panel needs (the panel's minimum width), so the dock cannot be made
-narrower than that: no control of a panel ever hides behind a horizontal scrollbar.
+narrower than that: no control of a panel hides behind a horizontal scrollbar. (The widest
+panel state, ~330 px, still leaves the window no wider than its toolbar already makes it, ~1090
+px; should the docks' minimums ever not fit, the panel scrolls sideways rather than being cut.)
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 
 class PanelScrollArea(QScrollArea):
-    """A vertical-only scroll area as wide as its content's minimum width (plus the scrollbar)."""
+    """A scroll area as wide as its content's minimum width (plus the vertical scrollbar): it
+    scrolls up and down only."""
 
     def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setWidget(widget)
         self._asked = -1  # the content width last reported to the dock
         widget.installEventFilter(self)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget
 
 from explorer.model.tones import ToneSpec
@@ -131,4 +130,4 @@ def test_the_dock_grows_rather_than_scroll_sideways(qtbot, window_at):
     qtbot.wait(50)
     assert problems(dock.widget()) == []
     assert dock.width() >= before
-    assert dock.widget().horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert dock.widget().horizontalScrollBar().maximum() == 0
