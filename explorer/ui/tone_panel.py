@@ -215,8 +215,12 @@ class _CompactSpin(QDoubleSpinBox):
     """A table cell number without trailing zeros ('500', '0.1', '1'): narrow columns suffice."""
 
     def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt name)
-        text = f"{value:.{self.decimals()}f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        # in the spin box's locale, as Qt's own text is (a decimal comma reads back)
+        locale = self.locale()
+        text = locale.toString(float(value), "f", self.decimals())
+        text = text.replace(locale.groupSeparator(), "")
+        point = locale.decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
 
 
 class _RowFocus(QObject):

@@ -480,3 +480,23 @@ def test_half_rate_comes_out_at_half_the_sample_rate(qtbot, monkeypatch):
     spectrum = np.abs(np.fft.rfft(out[: len(expected)]))
     assert np.fft.rfftfreq(len(expected), 1 / 8000)[spectrum.argmax()] == pytest.approx(250, abs=10)
     panel.stop()
+
+
+@pytest.mark.parametrize("language, shown", [("C", ["500", "0.1", "123456.78"]),
+                                             ("German", ["500", "0,1", "123456,78"])])
+def test_table_numbers_have_no_trailing_zeros_and_read_back(qtbot, language, shown):
+    """'500' not '500.00' (narrow columns), in the locale's own notation so typing works."""
+    from PySide6.QtCore import QLocale
+
+    from explorer.ui.tone_panel import _CompactSpin
+
+    locale = QLocale.c() if language == "C" else QLocale(QLocale.Language.German)
+    spin = _CompactSpin()
+    qtbot.addWidget(spin)
+    spin.setLocale(locale)
+    spin.setRange(0, 400000)
+    spin.setDecimals(2)
+    for value, text in zip((500, 0.1, 123456.78), shown, strict=True):
+        spin.setValue(value)
+        assert spin.text() == text
+        assert spin.valueFromText(text) == pytest.approx(value)
