@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from explorer.model.tones import ToneSpec
 from tests.soundcard import active_region, dominant_frequency, rms, trim
@@ -22,11 +23,15 @@ def panel(qtbot, null_sink):
     player.stop()
 
 
-def _play_and_record(panel, qtbot, null_sink):
+def _play_and_record(panel, qtbot, null_sink, start=None):
+    """Record what `start` (default: the Play button) plays until the panel says it ended."""
     with null_sink.recording(rate=48000) as rec:
         with qtbot.waitSignal(panel.playingChanged, timeout=2000) as started:
-            assert panel.play(), panel.status_text()
-        assert started.args == [True]
+            if start is None:
+                assert panel.play(), panel.status_text()
+            else:
+                start()
+        assert started.args == [True], panel.status_text()
         # the panel notices by itself when the sound has ended
         with qtbot.waitSignal(panel.playingChanged, timeout=10000) as ended:
             pass
@@ -38,9 +43,9 @@ def _play_and_record(panel, qtbot, null_sink):
 @pytest.mark.parametrize("button, pitch, seconds", [(1.0, 500.0, 1.0), (2.0, 1000.0, 0.5)])
 def test_recorded_pitch_is_the_tones(panel, qtbot, null_sink, button, pitch, seconds):
     panel.apply_preset("500 Hz")
-    panel.speed_buttons[button].click()
+    # a click on the rate button plays at that rate (no Play needed)
+    rec = _play_and_record(panel, qtbot, null_sink, panel.speed_buttons[button].click)
     assert panel.playback_rate() == button
-    rec = _play_and_record(panel, qtbot, null_sink)
     sound = trim(rec.samples, rec.rate)
     assert rms(sound) == pytest.approx(0.1 / 2**0.5, rel=0.1)  # amplitude 0.1 came through
     assert dominant_frequency(sound, rec.rate) == pytest.approx(pitch, abs=2.0)
@@ -49,12 +54,21 @@ def test_recorded_pitch_is_the_tones(panel, qtbot, null_sink, button, pitch, sec
 
 
 def test_typed_rate_and_sequence(panel, qtbot, null_sink):
-    """500 then 1000 Hz played as if recorded at 8000 Hz: an octave lower, twice as long."""
+    """500 then 1000 Hz typed to play at 8000 Hz (Enter plays): an octave lower, twice as long."""
     panel.set_tones([ToneSpec(500, duration=0.4), ToneSpec(1000, duration=0.4)])
     panel.set_combine("sequence")
-    panel.play_rate_spin.setValue(8000)
+    panel.show()
+    qtbot.waitExposed(panel)
+    spin = panel.play_rate_spin
+
+    def type_rate_and_press_enter():
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, "8000")
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+    rec = _play_and_record(panel, qtbot, null_sink, type_rate_and_press_enter)
     assert panel.playback_rate() == 0.5
-    rec = _play_and_record(panel, qtbot, null_sink)
     sound = trim(rec.samples, rec.rate)
     assert len(sound) / rec.rate == pytest.approx(1.6, abs=0.05)
     half = len(sound) // 2

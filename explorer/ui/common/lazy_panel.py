@@ -25,7 +25,6 @@ class LazyPanel(QWidget):
         if self._widget is None:
             self._widget = self._factory()
             self.layout().addWidget(self._widget)
-            self.setMinimumSize(self._widget.minimumSizeHint())
         return self._widget
 
     def build_when_shown(self, dock: QDockWidget) -> None:

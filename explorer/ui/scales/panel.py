@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.model import scales
+from explorer.ui.common.compact_plot import CompactPlot
+from explorer.ui.common.flow_layout import flow_row, group
 
 PLOT_MAX_HZ = 16000.0
 #: Slaney mels are drawn scaled so that 1000 Hz sits at 1000 like HTK; the right axis reads them.
@@ -91,58 +92,52 @@ class ScalesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
-        # Hz <-> mel converter
+        # Hz <-> mel converter: label/field pairs in wrapping rows (one column in a narrow dock,
+        # side by side in a wide one)
         mel_box = QGroupBox("Hz ↔ mel")
-        grid = QGridLayout(mel_box)
-        grid.setHorizontalSpacing(4)
-        grid.addWidget(QLabel("Hz:"), 0, 0)
+        mel_layout = QVBoxLayout(mel_box)
+        mel_layout.setSpacing(4)
         self.hz_spin = QDoubleSpinBox()
         self.hz_spin.setRange(0.0, 96000.0)  # Nyquist of the fastest sample rate
         self.hz_spin.setDecimals(1)
         self.hz_spin.setSingleStep(100.0)
         self.hz_spin.setSuffix(" Hz")
         self.hz_spin.valueChanged.connect(self._on_hz_changed)
-        grid.addWidget(self.hz_spin, 0, 1)
-        grid.addWidget(QLabel("HTK mel:"), 0, 2, Qt.AlignmentFlag.AlignRight)
         self.htk_out = self._output()
-        grid.addWidget(self.htk_out, 0, 3)
-        grid.addWidget(QLabel("Slaney mel:"), 0, 4, Qt.AlignmentFlag.AlignRight)
         self.slaney_out = self._output()
-        grid.addWidget(self.slaney_out, 0, 5)
+        mel_layout.addWidget(flow_row(group(QLabel("Hz:"), self.hz_spin),
+                                      group(QLabel("HTK mel:"), self.htk_out,
+                                            QLabel("Slaney:"), self.slaney_out),
+                                      spacing=12))
 
-        grid.addWidget(QLabel("Mel:"), 1, 0)
         self.mel_spin = QDoubleSpinBox()
         self.mel_spin.setRange(0.0, 5000.0)
         self.mel_spin.setDecimals(2)
         self.mel_spin.setSingleStep(10.0)
         self.mel_spin.setSuffix(" mel")
         self.mel_spin.valueChanged.connect(self._on_mel_changed)
-        grid.addWidget(self.mel_spin, 1, 1)
         self.mel_scale_combo = QComboBox()
         self.mel_scale_combo.addItem("HTK", True)
         self.mel_scale_combo.addItem("Slaney", False)
         self.mel_scale_combo.setToolTip("Which mel scale the typed mels are on")
         self.mel_scale_combo.currentIndexChanged.connect(self._on_mel_changed)
-        grid.addWidget(self.mel_scale_combo, 1, 2)
-        grid.addWidget(QLabel("="), 1, 3, Qt.AlignmentFlag.AlignRight)
-        self.mel_hz_out = self._output()
-        grid.addWidget(self.mel_hz_out, 1, 4, 1, 2)
+        self.mel_hz_out = self._output("00000.00 Hz")
+        mel_layout.addWidget(flow_row(group(QLabel("Mel:"), self.mel_spin, self.mel_scale_combo),
+                                      group(QLabel("="), self.mel_hz_out), spacing=12))
 
-        note = QLabel("The ear hears equal steps of mel as equal steps of pitch. "
-                      "HTK: 2595·log10(1 + f/700), 1000 Hz ≈ 1000 mel. "
-                      "Slaney (librosa's default): linear below 1 kHz (f / 66.7), "
-                      "logarithmic above; 1000 Hz = 15 mel.")
+        mel_box.setToolTip("The ear hears equal steps of mel as equal steps of pitch")
+        note = QLabel("HTK: 2595·log10(1 + f/700), 1000 Hz ≈ 1000 mel. Slaney (librosa's "
+                      "default): f / 66.7 below 1 kHz, logarithmic above; 1000 Hz = 15 mel.")
         note.setWordWrap(True)
         note.setStyleSheet(_NOTE_STYLE)
-        grid.addWidget(note, 2, 0, 1, 6)
-        grid.setColumnStretch(3, 1)
-        grid.setColumnStretch(5, 1)
+        note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        mel_layout.addWidget(note)
         layout.addWidget(mel_box)
 
         # the curves
-        self.plot = pg.PlotWidget()
+        self.plot = CompactPlot()
         self.plot.setBackground(PLOT_BACKGROUND)
-        self.plot.setMinimumHeight(220)
+        self.plot.setMinimumHeight(180)
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.15)
         item.setLabel("bottom", "frequency", units="Hz")
@@ -179,59 +174,60 @@ class ScalesPanel(QWidget):
         item.addItem(self.marker_points)
         item.setXRange(0, PLOT_MAX_HZ, padding=0.02)
         item.setYRange(0, float(scales.hz_to_mel(PLOT_MAX_HZ, htk=True)), padding=0.05)
-        layout.addWidget(self.plot, 1)
 
-        # decibels
+        # decibels: each ratio under its name, so that the pair fits a narrow dock
         db_box = QGroupBox("Decibels")
         db = QGridLayout(db_box)
-        db.addWidget(QLabel("Amplitude ratio"), 0, 0)
+        db.setVerticalSpacing(4)
         self.amp_ratio_edit = self._input("amplitude (pressure, voltage, sample value) ratio")
-        db.addWidget(self.amp_ratio_edit, 0, 1)
-        db.addWidget(QLabel("⇄"), 0, 2, Qt.AlignmentFlag.AlignCenter)
-        self.amp_db_edit = self._input("decibels")
-        db.addWidget(self.amp_db_edit, 0, 3)
-        db.addWidget(QLabel("dB   (20·log10)"), 0, 4)
-
-        db.addWidget(QLabel("Power / energy ratio"), 1, 0)
+        self.amp_db_edit = self._input("decibels: 20·log10 of the amplitude ratio")
         self.power_ratio_edit = self._input("power or energy ratio")
-        db.addWidget(self.power_ratio_edit, 1, 1)
-        db.addWidget(QLabel("⇄"), 1, 2, Qt.AlignmentFlag.AlignCenter)
-        self.power_db_edit = self._input("decibels")
-        db.addWidget(self.power_db_edit, 1, 3)
-        db.addWidget(QLabel("dB   (10·log10)"), 1, 4)
+        self.power_db_edit = self._input("decibels: 10·log10 of the power ratio")
+        pairs = (("Amplitude ratio  (dB = 20·log10)", self.amp_ratio_edit, self.amp_db_edit),
+                 ("Power / energy ratio  (dB = 10·log10)", self.power_ratio_edit,
+                  self.power_db_edit))
+        for i, (name, ratio_edit, db_edit) in enumerate(pairs):
+            title = QLabel(name)
+            title.setWordWrap(True)
+            title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            db.addWidget(title, 2 * i, 0, 1, 4)
+            db.addWidget(ratio_edit, 2 * i + 1, 0)
+            db.addWidget(QLabel("⇄"), 2 * i + 1, 1, Qt.AlignmentFlag.AlignCenter)
+            db.addWidget(db_edit, 2 * i + 1, 2)
+            db.addWidget(QLabel("dB"), 2 * i + 1, 3)
 
         self.amp_ratio_edit.textEdited.connect(self._on_amp_ratio_edited)
         self.amp_db_edit.textEdited.connect(self._on_amp_db_edited)
         self.power_ratio_edit.textEdited.connect(self._on_power_ratio_edited)
         self.power_db_edit.textEdited.connect(self._on_power_db_edited)
 
-        examples = QHBoxLayout()
-        examples.addWidget(QLabel("Energy:"))
         self.example_buttons: list[QPushButton] = []
         for i, (db_value, ratio) in enumerate(scales.DB_EXAMPLES):
             b = QPushButton(f"+{db_value:g} dB = {ratio:g}×")
             b.setToolTip(f"+{db_value:g} dB is {ratio:g}x the energy: show it as a power and "
                          "as an amplitude ratio")
             b.clicked.connect(lambda _checked=False, i=i: self.apply_db_example(i))
-            examples.addWidget(b)
             self.example_buttons.append(b)
-        examples.addStretch(1)
-        db.addLayout(examples, 2, 0, 1, 5)
+        db.addWidget(flow_row(QLabel("Energy:"), *self.example_buttons, spacing=6), 4, 0, 1, 4)
 
         self.db_message = QLabel()
         self.db_message.setWordWrap(True)
         self.db_message.setStyleSheet(_NOTE_STYLE)
-        db.addWidget(self.db_message, 3, 0, 1, 5)
-        db.setColumnStretch(1, 1)
-        db.setColumnStretch(3, 1)
+        self.db_message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        db.addWidget(self.db_message, 5, 0, 1, 4)
+        db.setColumnStretch(0, 1)
+        db.setColumnStretch(2, 1)
         layout.addWidget(db_box)
+        # the curves last: they take whatever height is left
+        layout.addWidget(self.plot, 1)
 
-    def _output(self) -> QLineEdit:
+    def _output(self, sample: str = "00000.00") -> QLineEdit:
+        """A read-only result as wide as `sample` (the widest value it shows in practice)."""
         edit = QLineEdit()
         edit.setReadOnly(True)
         edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("0000.000") + 10)
-        edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance(sample) + 12)
+        edit.setMaximumWidth(edit.minimumWidth())
         return edit
 
     def _input(self, tip: str) -> QLineEdit:
@@ -387,6 +383,5 @@ class ScalesPanel(QWidget):
         self._explain()
 
     def _explain(self) -> None:
-        self._message("Amplitude ratios use 20·log10 (energy goes with amplitude squared), "
-                      "power and energy ratios 10·log10: +6 dB ≈ 2× amplitude, "
+        self._message("Energy goes with amplitude squared: +6 dB ≈ 2× amplitude, "
                       "+3 dB ≈ 2× power.")

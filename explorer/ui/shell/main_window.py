@@ -11,11 +11,9 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
-    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QScrollArea,
     QSplitter,
     QToolBar,
     QWidget,
@@ -28,6 +26,7 @@ from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
 from explorer.ui.common.lazy_panel import LazyPanel
+from explorer.ui.common.panel_scroll import PanelScrollArea
 from explorer.ui.export.menu import ExportMenu
 from explorer.ui.files.browser import FileBrowser
 from explorer.ui.info.panel import InfoPanel
@@ -144,11 +143,8 @@ class MainWindow(QMainWindow):
               scroll: bool = False) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        if scroll:  # a tall or wide panel must not force the dock (and window) wider
-            area_widget = QScrollArea()
-            area_widget.setWidgetResizable(True)
-            area_widget.setFrameShape(QFrame.Shape.NoFrame)
-            area_widget.setWidget(widget)
+        if scroll:  # a tall panel scrolls; the dock is kept as wide as the panel needs
+            area_widget = PanelScrollArea(widget)
             area_widget.setAcceptDrops(False)
             dock.setWidget(area_widget)
         else:
@@ -567,13 +563,35 @@ class MainWindow(QMainWindow):
 
     def _size_docks(self) -> None:
         width, height = self.width(), self.height()
-        left = 340 + max(0, width - 1280) // 4 if width >= 1200 else 290
-        right = 300 if width >= 1200 else 250
+        grow = max(0, width - 1280) // 4  # a wider window widens both docks, not just the centre
+        left = 340 + grow if width >= 1200 else 290
+        right = 340 + grow if width >= 1200 else 300  # the tone/scales panels need ~320 px
         self.resizeDocks([self.files_dock, self.controls_dock], [left, right],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.files_dock, self.info_dock], [int(height * 0.5),
                                                              int(height * 0.5)],
                          Qt.Orientation.Vertical)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._share_growth(event.oldSize().width(), event.size().width())
+
+    def _share_growth(self, old: int, new: int) -> None:
+        """A window made wider (maximised, say) widens each side dock by a quarter of the gain, as
+        the first layout does, instead of giving it all to the centre (narrowing is Qt's own)."""
+        if (not self.isVisible() or old <= 0 or new <= old
+                or getattr(self, "_needs_dock_sizes", False)):
+            return
+        share = (new - old) // 4
+        docks = [d for d in self.findChildren(QDockWidget)
+                 if d.isVisible() and not d.isFloating() and self.dockWidgetArea(d) in (
+                     Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
+        # one dock per side is enough: stacked and tabbed docks share their side's width
+        sides = {self.dockWidgetArea(d): d for d in docks}
+        if sides:
+            targets = list(sides.values())
+            self.resizeDocks(targets, [d.width() + share for d in targets],
+                             Qt.Orientation.Horizontal)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

@@ -3,8 +3,8 @@
 A list of tones (wave, frequency, amplitude, duration) is mixed or played in sequence at a chosen
 sample rate by `explorer.model.tones.render` (the same code as `audio-explorer tone`); the panel
 shows the first samples as points and the whole result, warns where aliasing or clipping would
-surprise the listener, plays the result at x0.5 / x1 / x2 (or any rate typed in Hz), saves it as
-WAV and hands it to the explorer views as an `AudioClip`.
+surprise the listener, plays the result at x0.5 / x1 / x2 (a click plays) or any rate typed in Hz
+(Enter plays), saves it as WAV and hands it to the explorer views as an `AudioClip`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,8 +33,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QSplitter,
     QTableWidget,
+    QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -51,6 +50,8 @@ from explorer.model.tones import (
     alias_frequency,
     render,
 )
+from explorer.ui.common.compact_plot import CompactPlot
+from explorer.ui.common.flow_layout import flow_row, group
 
 MIN_SAMPLE_RATE = 8000
 MAX_SAMPLE_RATE = 192000
@@ -88,11 +89,12 @@ PRESETS: dict[str, tuple[tuple[ToneSpec, ...], str]] = {
 }
 
 COL_WAVE, COL_FREQ, COL_END, COL_AMP, COL_DUR = range(5)
-COLUMNS = ("Wave", "Freq (Hz)", "End (Hz)", "Amplitude", "Dur. (s)")
+#: Short headers so that the table fits a narrow dock; the tooltips say what they are.
+COLUMNS = ("Wave", "Hz", "End Hz", "Amp.", "Sec.")
 COLUMN_TIPS = (
     "Wave shape",
     "Frequency in Hz (a chirp's start)",
-    "Frequency a chirp sweeps to",
+    "Frequency in Hz a chirp sweeps to (shown when a tone is a chirp)",
     "Peak amplitude (the notebook's 0.1)",
     "Duration in seconds",
 )
@@ -111,6 +113,17 @@ _WARN_STYLE = (
 )
 _ERROR_STYLE = "QLabel { color: #ff6e6e; }"
 _NOTE_STYLE = "color: #9a9a9a;"
+#: The chosen playback rate stands out (the dark Fusion default barely shades a checked button).
+_RATE_STYLE = (
+    "QToolButton { padding: 2px 6px; border: 1px solid #5a5a5a; border-radius: 3px;"
+    " background: #353535; color: #dcdcdc; }"
+    " QToolButton:hover { border-color: #8a8a8a; }"
+    " QToolButton:checked { background: #3f78c0; border-color: #9ec5ff; color: #ffffff; }"
+)
+TABLE_ROW_HEIGHT = 26
+#: The table shows at least this many rows and grows with the tones up to the next number.
+TABLE_MIN_ROWS = 2
+TABLE_VISIBLE_ROWS = 5
 
 
 def format_hz(value: float) -> str:
@@ -198,6 +211,18 @@ def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int,
     return atomic.write_sound(path, data, int(sample_rate), subtype=subtype, format="WAV")
 
 
+class _CompactSpin(QDoubleSpinBox):
+    """A table cell number without trailing zeros ('500', '0.1', '1'): narrow columns suffice."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt name)
+        # in the spin box's locale, as Qt's own text is (a decimal comma reads back)
+        locale = self.locale()
+        text = locale.toString(float(value), "f", self.decimals())
+        text = text.replace(locale.groupSeparator(), "")
+        point = locale.decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text
+
+
 class _RowFocus(QObject):
     """Selects a table row when one of its cell widgets takes the focus."""
 
@@ -250,15 +275,11 @@ class ToneGeneratorPanel(QWidget):
 
     # ---------------------------------------------------------------- construction
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 6)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.setChildrenCollapsible(False)
-        outer.addWidget(splitter)
-
-        controls = QWidget(splitter)
-        layout = QVBoxLayout(controls)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # One column of controls over the plots. Rows wrap (FlowLayout) so the panel fits a
+        # ~300 px dock and spreads out in a wider one; everything that appears or changes length
+        # (rate note, status, warnings) sits BELOW the buttons, so nothing moves under the mouse.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
 
         # presets
         row = QHBoxLayout()
@@ -267,99 +288,100 @@ class ToneGeneratorPanel(QWidget):
         self.preset_combo.addItem("Notebook experiments…")
         self.preset_combo.addItems(list(PRESETS))
         self.preset_combo.setToolTip("The notebook's experiments: each tone 1 s, 0.1, 16 kHz")
+        self.preset_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.preset_combo.setMinimumContentsLength(12)
         self.preset_combo.activated.connect(self._on_preset_activated)
         row.addWidget(self.preset_combo, 1)
         layout.addLayout(row)
 
-        # tone table and its buttons
+        # tone table: one row per tone, every cell editable in place
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_WAVE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(60)
+        # columns as wide as what they show (_fit_columns), the spare width shared out
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(16)
+        self.table.viewport().installEventFilter(self)  # resized: share the spare width again
         for col, tip in enumerate(COLUMN_TIPS):
             self.table.horizontalHeaderItem(col).setToolTip(tip)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.setMinimumHeight(100)
+        self.table.verticalHeader().hide()  # clicking into a row selects it (_RowFocus)
+        self.table.verticalHeader().setDefaultSectionSize(TABLE_ROW_HEIGHT)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._row_focus = _RowFocus(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        table_row = QHBoxLayout()
-        table_row.addWidget(self.table, 1)
-        buttons = QVBoxLayout()
-        self.add_button = QPushButton("Add")
-        self.add_button.setToolTip("Add a tone (a copy of the selected one, an octave up)")
-        self.remove_button = QPushButton("Remove")
-        self.up_button = QPushButton("Up")
-        self.down_button = QPushButton("Down")
+        layout.addWidget(self.table)
+
+        self.add_button = self._tool_button("Add", "Add a tone (a copy of the selected one, "
+                                                   "an octave up)")
+        self.remove_button = self._tool_button("Remove", "Remove the selected tone")
+        self.up_button = self._tool_button("Up", "Move the selected tone up (earlier)")
+        self.down_button = self._tool_button("Down", "Move the selected tone down (later)")
         self.add_button.clicked.connect(lambda: self.add_tone())
         self.remove_button.clicked.connect(lambda: self.remove_tone())
         self.up_button.clicked.connect(lambda: self.move_tone(-1))
         self.down_button.clicked.connect(lambda: self.move_tone(+1))
-        for b in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        table_row.addLayout(buttons)
-        layout.addLayout(table_row, 1)
+        layout.addWidget(flow_row(self.add_button, self.remove_button, self.up_button,
+                                  self.down_button, spacing=4))
 
-        # combine, sample rate, playback rate
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(8)
-        grid.addWidget(QLabel("Combine:"), 0, 0)
+        # combine and sample rate
         self.combine_combo = QComboBox()
         self.combine_combo.addItem("Mix (sum)", "mix")
-        self.combine_combo.addItem("Sequence (one after another)", "sequence")
+        self.combine_combo.addItem("In sequence", "sequence")
+        self.combine_combo.setToolTip("How the tones are combined: all at once (added "
+                                      "together) or one after another")
+        self.combine_combo.setItemData(0, "All tones at once, added together",
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.combine_combo.setItemData(1, "One tone after another, top to bottom",
+                                       Qt.ItemDataRole.ToolTipRole)
         self.combine_combo.currentIndexChanged.connect(self._on_combine_changed)
-        grid.addWidget(self.combine_combo, 0, 1)
-        grid.addWidget(QLabel("Sample rate:"), 0, 2)
         self.rate_spin = QSpinBox()
         self.rate_spin.setRange(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)
         self.rate_spin.setSingleStep(1000)
         self.rate_spin.setSuffix(" Hz")
         self.rate_spin.setKeyboardTracking(False)
         self.rate_spin.setValue(self._sample_rate)
+        self.rate_spin.setToolTip("The rate the tones are sampled at (made)")
         self.rate_spin.valueChanged.connect(self._on_sample_rate_changed)
-        grid.addWidget(self.rate_spin, 0, 3)
+        layout.addWidget(flow_row(self.combine_combo,
+                                  group(QLabel("Sample rate:"), self.rate_spin), spacing=12))
 
-        grid.addWidget(QLabel("Play at:"), 1, 0)
-        speed = QHBoxLayout()
-        speed.setSpacing(2)
+        # play at a rate: each rate button plays at once; Enter in the typed rate plays too
         self.speed_group = QButtonGroup(self)
+        self.speed_group.setExclusive(True)
         self.speed_buttons: dict[float, QToolButton] = {}
+        speed_widgets: list[QWidget] = [QLabel("Play at:")]
         for factor, text in ((0.5, "x0.5"), (1.0, "x1"), (2.0, "x2")):
             b = QToolButton()
             b.setText(text)
             b.setCheckable(True)
-            b.setToolTip(f"Play at {factor:g} x the sample rate")
-            b.clicked.connect(partial(self.set_playback_rate, factor))
+            b.setStyleSheet(_RATE_STYLE)
+            b.setToolTip(f"Play now at {factor:g} x the sample rate")
+            b.clicked.connect(partial(self.play_at, factor))
             self.speed_group.addButton(b)
             self.speed_buttons[factor] = b
-            speed.addWidget(b)
-        speed.addStretch(1)
-        grid.addLayout(speed, 1, 1)
-        grid.addWidget(QLabel("or at:"), 1, 2)
+            speed_widgets.append(b)
         self.play_rate_spin = QSpinBox()
         self.play_rate_spin.setRange(1000, 4 * MAX_SAMPLE_RATE)
         self.play_rate_spin.setSingleStep(1000)
         self.play_rate_spin.setSuffix(" Hz")
         self.play_rate_spin.setKeyboardTracking(False)
         self.play_rate_spin.setToolTip(
-            "Play the samples as if they were recorded at this rate (the notebook's "
-            "Audio(y, rate=sr*2)): higher is faster and higher pitched")
+            "Type a rate and press Enter to play at it: the samples played as if recorded at "
+            "this rate (the notebook's Audio(y, rate=sr*2)); higher is faster and higher pitched")
         self.play_rate_spin.valueChanged.connect(self._on_play_rate_hz_changed)
-        grid.addWidget(self.play_rate_spin, 1, 3)
-        self.rate_note = QLabel()
-        self.rate_note.setStyleSheet(_NOTE_STYLE)
-        grid.addWidget(self.rate_note, 2, 1, 1, 3)
-        grid.setColumnStretch(1, 1)
-        layout.addLayout(grid)
+        self.play_rate_spin.lineEdit().returnPressed.connect(self._on_play_rate_entered)
+        layout.addWidget(flow_row(group(*speed_widgets, spacing=3), self.play_rate_spin,
+                                  spacing=10))
 
         # actions
-        actions = QHBoxLayout()
         self.play_button = QPushButton("Play")
+        self.play_button.setToolTip("Play at the chosen rate")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.save_button = QPushButton("Save WAV…")
@@ -369,20 +391,34 @@ class ToneGeneratorPanel(QWidget):
         self.stop_button.clicked.connect(self.stop)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.open_button.clicked.connect(self.open_in_explorer)
-        for b in (self.play_button, self.stop_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        for b in (self.save_button, self.open_button):
-            actions.addWidget(b)
-        layout.addLayout(actions)
+        layout.addWidget(flow_row(group(self.play_button, self.stop_button),
+                                  group(self.save_button, self.open_button), spacing=12))
 
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # one message area with two lines reserved, under the buttons (nothing jumps): what
+        # happened (playing, saved, an error) or else what the chosen rate will sound like
+        self.status_label = self._message_label()
         layout.addWidget(self.status_label)
-        self._set_status("")
+        self._status = ""
+        self._status_error = False
+        self._rate_note = ""
 
-        # warnings
+        # what the plots show
+        self.first_n_spin = QSpinBox()
+        self.first_n_spin.setRange(2, 100000)
+        self.first_n_spin.setValue(64)
+        self.first_n_spin.setKeyboardTracking(False)
+        self.first_n_spin.setToolTip("64 samples are 2 cycles of 500 Hz at 16 kHz")
+        self.first_n_spin.valueChanged.connect(lambda _v: self._schedule_refresh())
+        self.continuous_check = QCheckBox("continuous wave")
+        self.continuous_check.setChecked(True)
+        self.continuous_check.setToolTip(
+            "Draw the wave the samples were taken from (periodic waves only): above Nyquist "
+            "the points trace a slower wave, the alias you hear")
+        self.continuous_check.toggled.connect(lambda _on: self._schedule_refresh())
+        layout.addWidget(flow_row(group(QLabel("First"), self.first_n_spin, QLabel("samples")),
+                                  self.continuous_check, spacing=12))
+
+        # warnings (they push the plots down, never a control)
         self.warning_frame = QFrame()
         warn_layout = QHBoxLayout(self.warning_frame)
         warn_layout.setContentsMargins(0, 0, 0, 0)
@@ -390,7 +426,7 @@ class ToneGeneratorPanel(QWidget):
         self.warning_label.setWordWrap(True)
         self.warning_label.setStyleSheet(_WARN_STYLE)
         self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.warning_label.setSizePolicy(QSizePolicy.Policy.Expanding,
+        self.warning_label.setSizePolicy(QSizePolicy.Policy.Ignored,
                                          QSizePolicy.Policy.Preferred)
         warn_layout.addWidget(self.warning_label, 1)
         self.normalise_button = QPushButton("Normalise")
@@ -401,49 +437,25 @@ class ToneGeneratorPanel(QWidget):
         layout.addWidget(self.warning_frame)
 
         # plots
-        plots = QWidget(splitter)
-        plots_layout = QVBoxLayout(plots)
-        plots_layout.setContentsMargins(0, 0, 0, 0)
-        first_row = QHBoxLayout()
-        first_row.addWidget(QLabel("Show the first"))
-        self.first_n_spin = QSpinBox()
-        self.first_n_spin.setRange(2, 100000)
-        self.first_n_spin.setValue(64)
-        self.first_n_spin.setKeyboardTracking(False)
-        self.first_n_spin.setToolTip("64 samples are 2 cycles of 500 Hz at 16 kHz")
-        self.first_n_spin.valueChanged.connect(lambda _v: self._schedule_refresh())
-        first_row.addWidget(self.first_n_spin)
-        first_row.addWidget(QLabel("samples"))
-        first_row.addSpacing(12)
-        self.continuous_check = QCheckBox("with the continuous wave")
-        self.continuous_check.setChecked(True)
-        self.continuous_check.setToolTip(
-            "Draw the wave the samples were taken from (periodic waves only): above Nyquist "
-            "the points trace a slower wave, the alias you hear")
-        self.continuous_check.toggled.connect(lambda _on: self._schedule_refresh())
-        first_row.addWidget(self.continuous_check)
-        first_row.addStretch(1)
-        plots_layout.addLayout(first_row)
-
-        self.samples_plot = pg.PlotWidget()
+        self.samples_plot = CompactPlot()
         self.samples_plot.setBackground(PLOT_BACKGROUND)
         self.samples_plot.showGrid(x=True, y=True, alpha=0.15)
         self.samples_plot.setLabel("bottom", "sample n")
         self.samples_plot.setLabel("left", "value")
-        self.samples_plot.setMinimumHeight(110)
+        self.samples_plot.setMinimumHeight(120)
         self.continuous_curve = self.samples_plot.plot(pen=pg.mkPen(CONTINUOUS_COLOUR, width=1))
         self.samples_curve = self.samples_plot.plot(
             pen=pg.mkPen(SAMPLES_COLOUR, width=1.5), symbol="o", symbolSize=5,
             symbolBrush=SAMPLES_COLOUR, symbolPen=None)
-        plots_layout.addWidget(self.samples_plot, 1)
+        layout.addWidget(self.samples_plot, 1)
         self.clip_lines: list[pg.InfiniteLine] = []
 
-        self.wave_plot = pg.PlotWidget()
+        self.wave_plot = CompactPlot()
         self.wave_plot.setBackground(PLOT_BACKGROUND)
         self.wave_plot.showGrid(x=True, y=True, alpha=0.15)
         self.wave_plot.setLabel("bottom", "time", units="s")
         self.wave_plot.setLabel("left", "value")
-        self.wave_plot.setMinimumHeight(90)
+        self.wave_plot.setMinimumHeight(100)
         self.wave_curve = self.wave_plot.plot(pen=pg.mkPen(WAVE_COLOUR, width=1))
         self.first_n_region = pg.LinearRegionItem(movable=False,
                                                   brush=pg.mkBrush(79, 163, 255, 60),
@@ -460,16 +472,29 @@ class ToneGeneratorPanel(QWidget):
                 line.setVisible(False)
                 plot.addItem(line, ignoreBounds=True)
                 self.clip_lines.append(line)
-        plots_layout.addWidget(self.wave_plot, 1)
+        layout.addWidget(self.wave_plot, 1)
 
-        splitter.addWidget(controls)
-        splitter.addWidget(plots)
-        splitter.setStretchFactor(0, 0)
-        splitter.setStretchFactor(1, 1)
+    @staticmethod
+    def _tool_button(text: str, tip: str) -> QToolButton:
+        """A compact text button (a push button is at least 80 px wide in Fusion)."""
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        return b
+
+    def _message_label(self) -> QLabel:
+        """A wrapped message line with two lines reserved, so a message appearing moves nothing."""
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
+        return label
 
     def _spin(self, value: float, low: float, high: float, decimals: int, step: float,
               row: int, field: str) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
+        spin = _CompactSpin()
         spin.setRange(low, high)
         spin.setDecimals(decimals)
         spin.setSingleStep(step)
@@ -491,32 +516,110 @@ class ToneGeneratorPanel(QWidget):
                 wave.addItem(WAVE_LABELS[key], key)
             wave.setCurrentIndex(ALL_WAVES.index(spec.wave))
             wave.currentIndexChanged.connect(partial(self._on_wave_edited, row))
-            end = spec.end_frequency if spec.end_frequency is not None else spec.frequency * 2
-            cells = {
-                COL_WAVE: wave,
-                COL_FREQ: self._spin(spec.frequency, 0.0, MAX_FREQUENCY, 2, 100.0, row,
-                                     "frequency"),
-                COL_END: self._spin(end, 0.0, MAX_FREQUENCY, 2, 100.0, row, "end_frequency"),
-                COL_AMP: self._spin(spec.amplitude, 0.0, 10.0, 4, 0.05, row, "amplitude"),
-                COL_DUR: self._spin(spec.duration, 0.0, MAX_DURATION, 3, 0.25, row, "duration"),
-            }
-            for col, widget in cells.items():
-                widget.setProperty("toneRow", row)
-                widget.installEventFilter(self._row_focus)
-                self.table.setCellWidget(row, col, widget)
-            self._update_row_enabled(row)
+            self._put_cell(row, COL_WAVE, wave)
+            for col in (COL_FREQ, COL_END):
+                self._clear_cell(row, col)  # rebuilt by _update_row_cells
+            self._put_cell(row, COL_AMP, self._spin(spec.amplitude, 0.0, 10.0, 4, 0.05, row,
+                                                    "amplitude"))
+            self._put_cell(row, COL_DUR, self._spin(spec.duration, 0.0, MAX_DURATION, 3, 0.25,
+                                                    row, "duration"))
+            self._update_row_cells(row)
         if self._specs:
             self.table.selectRow(min(max(current, 0), len(self._specs) - 1))
+        self._fit_table()
         self._update_buttons()
 
-    def _update_row_enabled(self, row: int) -> None:
+    def _put_cell(self, row: int, col: int, widget: QWidget) -> None:
+        self._clear_cell(row, col)
+        widget.setProperty("toneRow", row)
+        widget.installEventFilter(self._row_focus)
+        self.table.setCellWidget(row, col, widget)
+
+    def _clear_cell(self, row: int, col: int) -> None:
+        """Remove a cell's widget; hidden at once (Qt only deletes it later, and until then it
+        would still be drawn over its replacement)."""
+        old = self.table.cellWidget(row, col)
+        if old is not None:
+            old.hide()
+            self.table.removeCellWidget(row, col)
+
+    def _update_row_cells(self, row: int) -> None:
+        """A row shows only the numbers its wave uses: noise has no frequency, only a chirp an end
+        frequency. The others are blank (not a greyed, stale number)."""
         spec = self._specs[row]
-        freq = self.table.cellWidget(row, COL_FREQ)
-        end = self.table.cellWidget(row, COL_END)
-        freq.setEnabled(spec.wave not in NOISES)
-        end.setEnabled(spec.wave in CHIRPS)
-        end.setToolTip("Frequency the chirp sweeps to" if spec.wave in CHIRPS
-                       else "Only chirps have an end frequency")
+        end = spec.end_frequency if spec.end_frequency is not None else spec.frequency * 2
+        cells = ((COL_FREQ, "frequency", spec.frequency, spec.wave not in NOISES,
+                  "Noise has no frequency"),
+                 (COL_END, "end_frequency", min(end, MAX_FREQUENCY), spec.wave in CHIRPS,
+                  "Only chirps have an end frequency"))
+        for col, field, value, used, why in cells:
+            has_spin = self.table.cellWidget(row, col) is not None
+            if used and not has_spin:
+                self.table.takeItem(row, col)
+                self._put_cell(row, col, self._spin(value, 0.0, MAX_FREQUENCY, 2, 100.0, row,
+                                                    field))
+            elif not used:
+                self._clear_cell(row, col)
+                blank = QTableWidgetItem("")
+                blank.setFlags(Qt.ItemFlag.NoItemFlags)
+                blank.setToolTip(why)
+                self.table.setItem(row, col, blank)
+        self._fit_table()
+
+    def _fit_table(self) -> None:
+        """Show the End column only when a tone is a chirp; keep the table as wide as its
+        columns' contents and as tall as its rows (up to `TABLE_VISIBLE_ROWS`, then it scrolls)."""
+        chirps = any(s.wave in CHIRPS for s in self._specs)
+        self.table.setColumnHidden(COL_END, not chirps)
+        frame = 2 * self.table.frameWidth()
+        extra = frame
+        if len(self._specs) > TABLE_VISIBLE_ROWS:
+            extra += self.table.verticalScrollBar().sizeHint().width()
+        self.table.setMinimumWidth(sum(self._column_needs().values()) + extra)
+        rows = min(max(len(self._specs), TABLE_MIN_ROWS), TABLE_VISIBLE_ROWS)
+        height = (self.table.horizontalHeader().sizeHint().height() + rows * TABLE_ROW_HEIGHT
+                  + frame)
+        self.table.setFixedHeight(height)
+        self._fit_columns()
+
+    def _column_needs(self) -> dict[int, int]:
+        """Width each shown column needs: its header, its widest cell (as displayed), and
+        room for five digits at least."""
+        fm = self.table.fontMetrics()
+        bold = self.table.horizontalHeader().fontMetrics()
+        needs = {}
+        for col in range(len(COLUMNS)):
+            if self.table.isColumnHidden(col):
+                continue
+            need = bold.horizontalAdvance(COLUMNS[col]) + 16
+            if col != COL_WAVE:
+                need = max(need, fm.horizontalAdvance("00000") + 10)
+            for row in range(self.table.rowCount()):
+                cell = self.table.cellWidget(row, col)
+                if isinstance(cell, QComboBox):
+                    need = max(need, cell.sizeHint().width() + 1)
+                elif isinstance(cell, QAbstractSpinBox):
+                    need = max(need, fm.horizontalAdvance(cell.text()) + 10)
+            needs[col] = need
+        return needs
+
+    def _fit_columns(self) -> None:
+        """Each column its need, the spare width shared by the number columns."""
+        needs = self._column_needs()
+        numbers = [c for c in needs if c != COL_WAVE]
+        spare = max(0, self.table.viewport().width() - sum(needs.values()))
+        header = self.table.horizontalHeader()
+        for col in needs:
+            share = 0
+            if col in numbers:
+                k = numbers.index(col)
+                share = spare // len(numbers) + (1 if k < spare % len(numbers) else 0)
+            header.resizeSection(col, needs[col] + share)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(obj, event)
 
     def _update_buttons(self) -> None:
         row = self.table.currentRow()
@@ -577,6 +680,7 @@ class ToneGeneratorPanel(QWidget):
         if row >= len(self._specs):
             return
         self._specs[row] = replace(self._specs[row], **{field: float(value)})
+        self._fit_table()  # a longer number may need a wider column
         self._changed()
 
     def _on_wave_edited(self, row: int, index: int) -> None:
@@ -584,10 +688,10 @@ class ToneGeneratorPanel(QWidget):
             return
         wave = ALL_WAVES[index]
         spec = replace(self._specs[row], wave=wave)
-        if wave in CHIRPS and spec.end_frequency is None:
-            spec = replace(spec, end_frequency=float(self.table.cellWidget(row, COL_END).value()))
+        if wave in CHIRPS and spec.end_frequency is None:  # a new chirp sweeps an octave up
+            spec = replace(spec, end_frequency=min(spec.frequency * 2, MAX_FREQUENCY))
         self._specs[row] = spec
-        self._update_row_enabled(row)
+        self._update_row_cells(row)
         self._changed()
 
     # ---------------------------------------------------------------- presets
@@ -667,8 +771,18 @@ class ToneGeneratorPanel(QWidget):
         """Play as if recorded at `rate_hz` (the notebook's `Audio(y, rate=sr*2)`)."""
         self.set_playback_rate(float(rate_hz) / self._sample_rate)
 
+    def play_at(self, factor: float) -> bool:
+        """Choose the speed factor and play at it (what a rate button does)."""
+        self.set_playback_rate(factor)
+        return self.play()
+
     def _on_play_rate_hz_changed(self, value: int) -> None:
         self.set_playback_rate_hz(value)
+
+    def _on_play_rate_entered(self) -> None:
+        """Enter in the typed rate: take the rate (already interpreted by the spin box), play."""
+        self.set_playback_rate_hz(self.play_rate_spin.value())
+        self.play()
 
     def _sync_rate_widgets(self) -> None:
         self.speed_group.setExclusive(False)
@@ -692,7 +806,8 @@ class ToneGeneratorPanel(QWidget):
             if first is not None and first.wave not in NOISES:
                 heard = alias_frequency(first.frequency, self._sample_rate) * f
                 note += f" ({tone_label(first)} sounds at {format_hz(heard)} Hz)"
-        self.rate_note.setText(note)
+        self._rate_note = note
+        self._show_message()
 
     # ---------------------------------------------------------------- result
     def result(self) -> np.ndarray:
@@ -831,12 +946,23 @@ class ToneGeneratorPanel(QWidget):
             self.playingChanged.emit(playing)
 
     def _set_status(self, text: str, error: bool = False) -> None:
-        self.status_label.setStyleSheet(_ERROR_STYLE if error else "")
+        self._status, self._status_error = text, error
+        self._show_message()
+
+    def _show_message(self) -> None:
+        text = self._status or self._rate_note
+        style = _ERROR_STYLE if self._status_error else ("" if self._status else _NOTE_STYLE)
+        self.status_label.setStyleSheet(style)
         self.status_label.setText(text)
-        self.status_label.setVisible(bool(text))
+        self.status_label.setToolTip(text)
 
     def status_text(self) -> str:
-        return self.status_label.text()
+        """The last message (playing, saved, an error); '' when none."""
+        return self._status
+
+    def rate_note(self) -> str:
+        """What the chosen playback rate does to the sound (shown when there is no message)."""
+        return self._rate_note
 
     # ---------------------------------------------------------------- views
     def _changed(self) -> None:
@@ -866,7 +992,7 @@ class ToneGeneratorPanel(QWidget):
         t, v = minmax_envelope(y, sr)
         self.wave_curve.setData(t, v)
         self.first_n_region.setRegion((0, n / sr))
-        self.wave_plot.setTitle(f"Whole result: {len(y) / sr:.3g} s, {len(y)} samples, "
+        self.wave_plot.setTitle(f"Result: {len(y) / sr:.3g} s, {len(y)} samples, "
                                 f"peak {self.peak():.3g}", size="9pt")
         self.samples_plot.enableAutoRange()
         self.wave_plot.enableAutoRange()

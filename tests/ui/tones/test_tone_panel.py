@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from explorer.model import AudioClip
 from explorer.model.tones import ToneSpec, make_tone
 from explorer.ui.tones.panel import (
+    COL_END,
     COL_FREQ,
     COL_WAVE,
     PRESETS,
@@ -125,10 +126,39 @@ def test_add_remove_and_reorder(panel, qtbot):
 def test_chirp_and_noise_cells(panel):
     panel.set_tones([ToneSpec(200, wave="chirp_log", end_frequency=4000),
                      ToneSpec(0, wave="pink_noise")])
-    assert panel.table.cellWidget(0, 2).isEnabled()        # chirps have an end frequency
-    assert not panel.table.cellWidget(0, 2).value() == 0
-    assert not panel.table.cellWidget(1, COL_FREQ).isEnabled()  # noise has no frequency
+    assert panel.table.cellWidget(0, COL_END).value() == 4000  # chirps have an end frequency
+    assert not panel.table.isColumnHidden(COL_END)
+    assert panel.table.cellWidget(1, COL_FREQ) is None         # noise has no frequency: blank
+    assert panel.table.item(1, COL_FREQ).text() == ""
+    assert panel.table.cellWidget(1, COL_END) is None
     assert panel.result().shape == (16000,)
+
+
+def test_no_stale_end_frequency(panel, qtbot):
+    """A tone that is not a chirp shows no end frequency at all (not a greyed old number)."""
+    panel.set_tones([ToneSpec(500)])
+    assert panel.table.isColumnHidden(COL_END)  # no chirp, no End column
+    assert panel.table.cellWidget(0, COL_END) is None
+    wave = panel.table.cellWidget(0, COL_WAVE)
+    wave.setCurrentIndex(wave.findData("chirp_linear"))  # a new chirp sweeps an octave up
+    assert not panel.table.isColumnHidden(COL_END)
+    assert panel.table.cellWidget(0, COL_END).value() == 1000
+    assert panel.tones()[0].end_frequency == 1000
+    panel.add_tone(ToneSpec(300))
+    assert panel.table.cellWidget(1, COL_END) is None  # the sine row beside it: blank
+    assert "Only chirps" in panel.table.item(1, COL_END).toolTip()
+    # back to a sine: the end frequency leaves the table, and with it the column
+    wave = panel.table.cellWidget(0, COL_WAVE)
+    wave.setCurrentIndex(wave.findData("sine"))
+    assert panel.table.cellWidget(0, COL_END) is None
+    assert panel.table.item(0, COL_END).text() == ""
+    assert panel.table.isColumnHidden(COL_END)
+    # the frequency of a noise row is blank too, and comes back with its value
+    wave.setCurrentIndex(wave.findData("white_noise"))
+    assert panel.table.cellWidget(0, COL_FREQ) is None
+    wave = panel.table.cellWidget(0, COL_WAVE)
+    wave.setCurrentIndex(wave.findData("square"))
+    assert panel.table.cellWidget(0, COL_FREQ).value() == 500
 
 
 def test_aliasing_warning_names_what_you_will_hear(panel, qtbot):
@@ -218,7 +248,9 @@ def test_playback_rate_buttons_and_typed_rate(panel, qtbot):
     qtbot.mouseClick(panel.speed_buttons[2.0], Qt.MouseButton.LeftButton)
     assert panel.playback_rate() == 2.0
     assert panel.play_rate_spin.value() == 32000
-    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+    assert player.calls[-1][1:] == (16000, 2.0)  # the rate button played at once
+    qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)  # Play: the chosen rate
+    assert len(player.calls) == 2
     samples, sr, rate = player.calls[-1]
     assert (sr, rate) == (16000, 2.0)
     assert np.array_equal(samples, panel.result().astype(np.float32))
@@ -228,6 +260,7 @@ def test_playback_rate_buttons_and_typed_rate(panel, qtbot):
 
     qtbot.mouseClick(panel.speed_buttons[0.5], Qt.MouseButton.LeftButton)
     assert panel.play_rate_spin.value() == 8000
+    assert player.calls[-1][1:] == (16000, 0.5)
     # typed: the notebook's Audio(y, rate=sr*2) at 16 kHz is 32000
     panel.play_rate_spin.setValue(24000)
     assert panel.playback_rate() == pytest.approx(1.5)
@@ -351,3 +384,136 @@ def test_save_on_a_full_disk_says_why_and_keeps_the_old_file(panel, small_disk, 
     assert warnings == [f"cannot write {path}: disk full"]
     assert warnings[0] in panel.status_text()
     assert small_disk.files() == {"tone.wav": b"old tone"}
+
+
+def test_rate_buttons_play_and_show_the_chosen_rate(panel, qtbot):
+    """Each rate button plays at its rate at once, and stays visibly chosen (checked, coloured)."""
+    player = panel.player()
+    for factor, hz in ((0.5, 8000), (2.0, 32000), (1.0, 16000)):
+        qtbot.mouseClick(panel.speed_buttons[factor], Qt.MouseButton.LeftButton)
+        samples, sr, rate = player.calls[-1]
+        assert (sr, rate) == (16000, factor)
+        assert np.array_equal(samples, panel.result().astype(np.float32))
+        assert [f for f, b in panel.speed_buttons.items() if b.isChecked()] == [factor]
+        assert panel.status_text() == f"Playing at {hz} Hz (x{factor:g})."
+        assert panel.stop_button.isEnabled()
+    assert len(player.calls) == 3
+    # the chosen one is drawn differently from the others (not just a slightly sunken bevel)
+    chosen = panel.speed_buttons[1.0]
+    panel.show()
+    qtbot.waitExposed(panel)
+    on = chosen.grab().toImage()
+    off = panel.speed_buttons[2.0].grab().toImage()
+    colour_on = on.pixelColor(on.width() // 2, 3)
+    colour_off = off.pixelColor(off.width() // 2, 3)
+    assert colour_on.blue() - colour_on.red() > 80  # blue
+    assert abs(colour_off.blue() - colour_off.red()) < 20  # grey
+
+
+def test_enter_in_the_typed_rate_plays_at_it(panel, qtbot):
+    player = panel.player()
+    panel.show()
+    qtbot.waitExposed(panel)
+    spin = panel.play_rate_spin
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "12000")
+    assert not player.calls  # typing alone does not play
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    samples, sr, rate = player.calls[-1]
+    assert (sr, rate) == (16000, pytest.approx(0.75))
+    assert len(player.calls) == 1
+    assert panel.playback_rate_hz() == 12000
+    assert not any(b.isChecked() for b in panel.speed_buttons.values())  # no preset rate chosen
+    assert panel.status_text() == "Playing at 12000 Hz (x0.75)."
+
+
+def _positions(panel) -> dict[str, tuple[int, int, int, int]]:
+    """Where every visible button, field and combo of the panel (outside the table) is."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QWidget
+
+    out = {}
+    for w in panel.findChildren(QWidget):
+        if (isinstance(w, QAbstractButton | QAbstractSpinBox | QComboBox)
+                and w.isVisibleTo(panel) and not panel.table.isAncestorOf(w)):
+            top_left = w.mapTo(panel, QPoint(0, 0))
+            name = w.text() if isinstance(w, QAbstractButton) else type(w).__name__
+            out[f"{name}@{id(w)}"] = (top_left.x(), top_left.y(), w.width(), w.height())
+    return out
+
+
+def test_messages_and_warnings_do_not_move_the_controls(panel, qtbot):
+    """Playing, an error and warnings appear below the buttons, in room kept for them: no
+    button or field moves under the mouse."""
+    panel.resize(330, 900)  # a narrow dock: the longest messages wrap
+    panel.show()
+    qtbot.waitExposed(panel)
+    qtbot.wait(50)
+    before = _positions(panel)
+    assert any("x0.5" in k for k in before) and any("Save" in k for k in before)
+    qtbot.mouseClick(panel.speed_buttons[0.5], Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    assert panel.status_text() == "Playing at 8000 Hz (x0.5)."
+    assert _positions(panel) == before
+    panel.player().error = RuntimeError("the output device went away while playing")
+    panel.play()
+    assert "went away" in panel.status_text()
+    qtbot.wait(50)
+    assert _positions(panel) == before
+    # an alias and clipping warning (and the Normalise button) appear below everything else
+    spin = panel.table.cellWidget(0, COL_FREQ)
+    spin.setValue(9000)
+    panel.table.cellWidget(0, 3).setValue(1.5)
+    qtbot.waitUntil(lambda: not panel.warning_frame.isHidden())
+    qtbot.wait(50)
+    after = _positions(panel)
+    assert {k: v for k, v in after.items() if k in before} == before
+    normalise = panel.normalise_button.mapTo(panel, panel.normalise_button.rect().topLeft())
+    assert normalise.y() > max(y + h for _x, y, _w, h in before.values())  # below them all
+
+
+def test_half_rate_comes_out_at_half_the_sample_rate(qtbot, monkeypatch):
+    """Through the real Player and a scripted sound device: x0.5 opens the stream at 8000 Hz and
+    sends the tone's own samples, so it sounds an octave lower and twice as long."""
+    from explorer.audio import Player
+    from explorer.audio import devices as devices_module
+    from tests.audio.test_player_logic import BLOCK, FakeSD
+
+    sd = FakeSD()
+    monkeypatch.setattr(devices_module, "_sd", sd)
+    panel = ToneGeneratorPanel(player=Player(blocksize=BLOCK))
+    qtbot.addWidget(panel)
+    panel.set_tones([ToneSpec(500, duration=0.05)])
+    qtbot.mouseClick(panel.speed_buttons[0.5], Qt.MouseButton.LeftButton)
+    stream = sd.stream
+    assert stream.kwargs["samplerate"] == 8000
+    while stream.pump():
+        pass
+    out = stream.output()[:, 0]
+    expected = panel.result().astype(np.float32)
+    np.testing.assert_allclose(out[: len(expected)], expected, atol=1e-6)
+    # what was heard: 500 Hz samples at 8000 Hz a second are a 250 Hz tone
+    spectrum = np.abs(np.fft.rfft(out[: len(expected)]))
+    assert np.fft.rfftfreq(len(expected), 1 / 8000)[spectrum.argmax()] == pytest.approx(250, abs=10)
+    panel.stop()
+
+
+@pytest.mark.parametrize("language, shown", [("C", ["500", "0.1", "123456.78"]),
+                                             ("German", ["500", "0,1", "123456,78"])])
+def test_table_numbers_have_no_trailing_zeros_and_read_back(qtbot, language, shown):
+    """'500' not '500.00' (narrow columns), in the locale's own notation so typing works."""
+    from PySide6.QtCore import QLocale
+
+    from explorer.ui.tones.panel import _CompactSpin
+
+    locale = QLocale.c() if language == "C" else QLocale(QLocale.Language.German)
+    spin = _CompactSpin()
+    qtbot.addWidget(spin)
+    spin.setLocale(locale)
+    spin.setRange(0, 400000)
+    spin.setDecimals(2)
+    for value, text in zip((500, 0.1, 123456.78), shown, strict=True):
+        spin.setValue(value)
+        assert spin.text() == text
+        assert spin.valueFromText(text) == pytest.approx(value)
