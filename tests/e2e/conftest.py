@@ -18,12 +18,12 @@ WIDTH, HEIGHT = 1280, 800
 
 
 @contextmanager
-def xvfb_display():
-    """A private Xvfb (the display number it picks itself), stopped after use."""
+def xvfb_display(width: int = WIDTH, height: int = HEIGHT):
+    """A private Xvfb (the display number it picks itself) of that size, stopped after use."""
     needs.tools(*TOOLS)
     read, write = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
          "-nolisten", "tcp", "-noreset"], pass_fds=(write,), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)
     os.close(write)

@@ -6,7 +6,6 @@ With AUDIO_EXPLORER_SAVE_SCREENSHOTS=1 the screenshots are also copied to resour
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -17,37 +16,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.e2e.conftest import missing_tools, wait_for_display
+from tests.e2e.conftest import xvfb_display
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "resources" / "screenshots"
 CHOSEN_RATE_BLUE = (0x3F, 0x78, 0xC0)  # the chosen playback rate button (tone_panel._RATE_STYLE)
-
-
-@contextlib.contextmanager
-def xvfb(width: int, height: int):
-    """A private Xvfb display of the given size."""
-    missing = missing_tools()
-    if missing:
-        message = f"needs {', '.join(missing)}"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    read, write = os.pipe()
-    proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
-         "-nolisten", "tcp", "-noreset"], pass_fds=(write,), stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as f:
-        number = f.readline().strip()
-    try:
-        assert number, "Xvfb did not report a display"
-        assert wait_for_display(f":{number}"), f"Xvfb :{number} does not accept connections"
-        yield f":{number}"
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _pixels(path: Path) -> np.ndarray:
@@ -61,7 +36,7 @@ def _pixels(path: Path) -> np.ndarray:
 
 @pytest.mark.parametrize("width, height", [(1280, 800), (1600, 1000)])
 def test_right_hand_tabs_fit_a_maximised_window(tmp_path, width, height):
-    with xvfb(width, height) as display:
+    with xvfb_display(width, height) as display:
         env = dict(os.environ, DISPLAY=display,
                    AUDIO_EXPLORER_SETTINGS_DIR=str(tmp_path / "settings"))
         env.pop("QT_QPA_PLATFORM", None)  # a real window
