@@ -59,9 +59,9 @@ SHORT_REASONS = (("no such file", "missing"), ("permission denied", "denied"),
                  ("empty file", "empty"), ("not an audio file", "not audio"),
                  ("no audio frames", "no audio"), ("unreadable", "corrupt"),
                  ("is a folder", "folder"))
-#: what the Duration and Rate columns must show whole (they are never elided)
-WIDEST = {1: ("88:88:88.8", "88.88 s", *(f"⚠ {short}" for _, short in SHORT_REASONS)),
-          2: ("888888",)}
+#: The columns sized to the widest value present (never elided: never "1…0" for 192000), so
+#: that the name, which elides, gets the rest of the table's width.
+FACT_COLUMNS = (1, 2, 3, 4)
 
 
 def short_reason(message: str) -> str:
@@ -108,6 +108,7 @@ class _HeaderReader(QRunnable):
 
 class FileTableModel(QAbstractTableModel):
     factsChanged = Signal()
+    widestChanged = Signal()  # a fact column got a longer value: the view widens that column
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -118,13 +119,16 @@ class FileTableModel(QAbstractTableModel):
         self._pool.setMaxThreadCount(1)
         self._signals = _HeaderSignals()
         self._signals.batch.connect(self._on_batch)
+        self.widest: dict[int, str] = {col: "" for col in FACT_COLUMNS}
 
     def set_paths(self, paths: list[Path]) -> None:
         self._generation += 1
         self.beginResetModel()
         self.paths = list(paths)
         self.facts = [None] * len(self.paths)
+        self.widest = {col: "" for col in FACT_COLUMNS}
         self.endResetModel()
+        self.widestChanged.emit()
         if self.paths:
             self._pool.start(_HeaderReader(self, self._generation, self.paths))
 
@@ -138,7 +142,19 @@ class FileTableModel(QAbstractTableModel):
             self.facts[row] = fact
         rows = [row for row, _ in batch]
         self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(COLUMNS) - 1))
+        self._grow_widest(rows)
         self.factsChanged.emit()
+
+    def _grow_widest(self, rows) -> None:
+        """Keep the longest text of each fact column (a few string lengths per new row)."""
+        grew = False
+        for row in rows:
+            for col in FACT_COLUMNS:
+                text = self.data(self.index(row, col)) or ""
+                if len(text) > len(self.widest[col]):
+                    self.widest[col], grew = text, True
+        if grew:
+            self.widestChanged.emit()
 
     def set_error(self, path: Path, message: str) -> None:
         try:
@@ -147,6 +163,7 @@ class FileTableModel(QAbstractTableModel):
             return
         self.facts[row] = message
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._grow_widest([row])
 
     def refresh(self, path: Path) -> None:
         """Read a file's header facts again (it was just rewritten)."""
@@ -158,6 +175,7 @@ class FileTableModel(QAbstractTableModel):
         except AudioFileError as exc:
             self.facts[row] = exc.reason
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._grow_widest([row])
         self.factsChanged.emit()
 
     def row_of(self, path: Path) -> int:
@@ -277,13 +295,10 @@ class FileBrowser(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((3, 26), (4, 60)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
-        metrics = self.table.fontMetrics()
-        for col, texts in WIDEST.items():  # wide enough for any value: never "1…0" for 192000
+        for col in FACT_COLUMNS:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(col, max(metrics.horizontalAdvance(t) for t in texts) + 14)
+        self.model.widestChanged.connect(self._fit_fact_columns)
+        self._fit_fact_columns()
         header.setHighlightSections(False)
         self.table.setAcceptDrops(False)
         self.table.viewport().setAcceptDrops(False)
@@ -409,6 +424,16 @@ class FileBrowser(QWidget):
 
     def mark_error(self, path: Path, message: str) -> None:
         self.model.set_error(path, message)
+
+    def _fit_fact_columns(self) -> None:
+        """Each fact column as wide as its header or its widest value, whichever is wider."""
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        bold = header.fontMetrics()
+        for col in FACT_COLUMNS:
+            width = max(bold.horizontalAdvance(COLUMNS[col]) + 12,
+                        metrics.horizontalAdvance(self.model.widest[col]) + 14)
+            header.resizeSection(col, width)
 
     def _row_changed(self, current, _previous) -> None:
         if current.isValid():
