@@ -218,7 +218,7 @@ def label_rects(bar) -> list:
 def test_colour_bar_labels_stand_inside_the_bar(qtbot, vmin, vmax):
     """The top label was cut in half (or under a two-line header) when a tick fell into the
     padding above the scale."""
-    from explorer.ui.spectrogram.view import ColourBar
+    from explorer.ui.spectrogram.colour_bar import ColourBar
 
     bar = ColourBar()
     qtbot.addWidget(bar)

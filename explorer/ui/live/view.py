@@ -37,7 +37,8 @@ from explorer.audio.ringbuffer import RingBuffer
 from explorer.model import AudioClip, SpectrogramParams, from_array
 from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP, lookup_table
 from explorer.model.live import LiveSpectrogram
-from explorer.ui.spectrogram.view import AXIS_MODES, ColourBar, FrequencyAxis, axis_coordinates
+from explorer.ui.spectrogram.axes import AXIS_MODES, FrequencyAxis, axis_coordinates
+from explorer.ui.spectrogram.colour_bar import ColourBar
 from explorer.ui.waveform.view import style_plot
 
 N_FFTS = (256, 512, 1024, 2048, 4096, 8192)
