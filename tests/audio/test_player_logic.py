@@ -335,10 +335,10 @@ def test_bad_arguments(fake_sd: FakeSD) -> None:
 
 def test_watchdog_declares_a_silent_stream_lost(fake_sd: FakeSD,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from explorer.audio import player as player_module
+    from explorer.audio import stream as stream_module
 
-    monkeypatch.setattr(player_module, "LOST_AFTER", 0.2)
-    monkeypatch.setattr(player_module, "STEADY_AFTER", 0.05)
+    monkeypatch.setattr(stream_module, "LOST_AFTER", 0.2)
+    monkeypatch.setattr(stream_module, "STEADY_AFTER", 0.05)
     player = Player(blocksize=BLOCK)
     player.play(ramp(80000), 8000)
     stream = fake_sd.stream
@@ -374,10 +374,10 @@ def test_a_stream_that_ends_by_itself_is_a_lost_device(fake_sd: FakeSD) -> None:
 
 def test_watchdog_gives_a_new_stream_time_to_wake_the_sink(
         fake_sd: FakeSD, monkeypatch: pytest.MonkeyPatch) -> None:
-    from explorer.audio import player as player_module
+    from explorer.audio import stream as stream_module
 
-    monkeypatch.setattr(player_module, "LOST_AFTER", 0.2)
-    monkeypatch.setattr(player_module, "START_GRACE", 1.0)
+    monkeypatch.setattr(stream_module, "LOST_AFTER", 0.2)
+    monkeypatch.setattr(stream_module, "START_GRACE", 1.0)
     player = Player(blocksize=BLOCK)
     player.play(ramp(80000), 8000)
     fake_sd.stream.pump(3)  # the buffer filled at once, then PulseAudio wakes the sink

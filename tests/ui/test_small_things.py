@@ -218,7 +218,7 @@ def label_rects(bar) -> list:
 def test_colour_bar_labels_stand_inside_the_bar(qtbot, vmin, vmax):
     """The top label was cut in half (or under a two-line header) when a tick fell into the
     padding above the scale."""
-    from explorer.ui.spectrogram.view import ColourBar
+    from explorer.ui.spectrogram.colour_bar import ColourBar
 
     bar = ColourBar()
     qtbot.addWidget(bar)
@@ -329,7 +329,7 @@ def test_long_file_header_says_what_its_numbers_describe(qtbot, make_window, six
 
 def test_clock_and_level_read_outs_elsewhere():
     """The transport reads like the time axes; the live read-out has no "-0.0" either."""
-    from explorer.ui.live.view import _db1
+    from explorer.ui.live.level_meter import _db1
     from explorer.ui.playback.transport import format_time
 
     assert format_time(2400) == "40:00.000"  # under an hour: m:ss.sss, as before

@@ -4,6 +4,6 @@ from explorer.ui.common.exports import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "LiveView": "view",
-    "LevelMeter": "view",
-    "ScrollingImage": "view",
+    "LevelMeter": "level_meter",
+    "ScrollingImage": "scrolling_image",
 })

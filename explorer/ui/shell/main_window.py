@@ -33,8 +33,9 @@ from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
 from explorer.ui.shell.keys import WindowKeys
+from explorer.ui.spectrogram.axes import AXIS_MODES
 from explorer.ui.spectrogram.controls import SpectrogramControls
-from explorer.ui.spectrogram.view import AXIS_MODES, SpectrogramView
+from explorer.ui.spectrogram.view import SpectrogramView
 from explorer.ui.state.session import Loaded, Session
 from explorer.ui.waveform.view import WaveformView, selection_text
 

@@ -5,7 +5,7 @@ from explorer.ui.common.exports import lazy_exports
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "SpectrogramView": "view",
     "SpectrogramControls": "controls",
-    "ColourBar": "view",
-    "FrequencyAxis": "view",
+    "ColourBar": "colour_bar",
+    "FrequencyAxis": "axes",
     "TileLoader": "tile_loader",
 })

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from explorer.model import SpectrogramParams
 from explorer.model.colormaps import COLORMAPS
 from explorer.model.spectrogram import WINDOWS
-from explorer.ui.spectrogram.view import AXIS_MODES
+from explorer.ui.spectrogram.axes import AXIS_MODES
 
 N_FFTS = (256, 512, 1024, 2048, 4096, 8192)
 

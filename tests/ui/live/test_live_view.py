@@ -246,9 +246,9 @@ def test_playback_source_shows_the_model_spectrogram_of_the_file(qtbot, make_vie
 
 
 def test_no_sources_at_all_gives_a_message(qtbot, make_view, monkeypatch):
-    import explorer.ui.live.view as live_view
+    import explorer.ui.live.controls as live_controls
 
-    monkeypatch.setattr(live_view, "list_sources", lambda **_kwargs: [])
+    monkeypatch.setattr(live_controls, "list_sources", lambda **_kwargs: [])
     view = make_view(None)
     assert view.source_combo.count() == 0
     assert "no live source" in view.message.toPlainText()
@@ -271,7 +271,7 @@ def test_the_window_docks_the_live_view_and_builds_it_on_demand(qtbot, make_wind
 
 
 def test_saving_a_recording_on_a_full_disk_says_why(qtbot, make_view, small_disk, monkeypatch):
-    from explorer.ui.live import view as live_view
+    from explorer.ui.live import recording as live_recording
 
     player = TapPlayer()
     view = make_view(player)
@@ -281,9 +281,9 @@ def test_saving_a_recording_on_a_full_disk_says_why(qtbot, make_view, small_disk
     path.write_bytes(b"old take")
     small_disk.fill()
     warnings = []
-    monkeypatch.setattr(live_view.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(live_recording.QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(path), "")))
-    monkeypatch.setattr(live_view.QMessageBox, "warning",
+    monkeypatch.setattr(live_recording.QMessageBox, "warning",
                         staticmethod(lambda parent, title, text, *a: warnings.append(text)))
     view.save_button.click()
     assert warnings == [f"cannot write {path}: disk full"]
