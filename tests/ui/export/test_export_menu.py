@@ -13,8 +13,8 @@ import pytest
 import soundfile as sf
 from PySide6.QtGui import QGuiApplication, QImage
 
-from explorer.model import images
 from explorer.model.spectrogram import compute_file
+from tests.pngs import decode_png
 
 
 def test_actions_are_in_the_file_menu_and_follow_the_state(make_window):
@@ -32,11 +32,11 @@ def test_array_image_and_wav_equal_what_is_shown(window_on_samples, tmp_path):
     assert menu.actions["array"].isEnabled() and menu.actions["python"].isEnabled()
     values = window.session.spectrogram.values
     np.testing.assert_array_equal(np.load(menu.export_array(tmp_path / "a.npy")), values)
-    grey = images.read_png(menu.export_image(tmp_path / "g.png", "gray", 16))
+    grey = decode_png(menu.export_image(tmp_path / "g.png", "gray", 16))
     assert grey.shape == values.shape and grey.dtype == np.uint16
     row, col = np.unravel_index(np.argmax(values), values.shape)
     assert grey[values.shape[0] - 1 - row, col] == 65535  # low frequencies at the bottom
-    rgb = images.read_png(menu.export_image(tmp_path / "c.png"))
+    rgb = decode_png(menu.export_image(tmp_path / "c.png"))
     assert rgb.shape == (*values.shape, 3)
     clip = window.session.clip
     data, rate = sf.read(menu.export_wav(tmp_path / "clip.wav"), dtype="float32", always_2d=True)
