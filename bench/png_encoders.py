@@ -27,7 +27,7 @@ def pillow(pixels: np.ndarray) -> bytes:
     return out.getvalue()
 
 
-def test_images() -> list[tuple[str, np.ndarray, int]]:
+def sample_images() -> list[tuple[str, np.ndarray, int]]:
     """A dataset export's 128-mel magma image, and a long 2048-point STFT in 16-bit grey."""
     clip = load(SPEECH)
     mel = compute(clip, SpectrogramParams(kind="mel", n_mels=128)).values
@@ -39,7 +39,7 @@ def test_images() -> list[tuple[str, np.ndarray, int]]:
 
 
 def main() -> None:
-    for name, pixels, repeats in test_images():
+    for name, pixels, repeats in sample_images():
         for label, encode in (("ours", ours), ("Pillow", pillow)):
             encode(pixels)
             start = time.perf_counter()
