@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -62,6 +63,12 @@ SHORT_REASONS = (("no such file", "missing"), ("permission denied", "denied"),
 #: what the Duration and Rate columns must show whole (they are never elided)
 WIDEST = {1: ("88:88:88.8", "88.88 s", *(f"⚠ {short}" for _, short in SHORT_REASONS)),
           2: ("888888",)}
+
+
+def listing_error(folder: Path, exc: OSError) -> str:
+    """Why a folder cannot be listed, in words: the user clicked or dropped it and sees nothing."""
+    reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+    return f"Cannot open {shown(folder)}: {reason}"
 
 
 def short_reason(message: str) -> str:
@@ -238,6 +245,7 @@ class FileBrowser(QWidget):
     folderChanged = Signal(object)  # Path
     fileSelected = Signal(object)  # Path
     playRequested = Signal(object)  # Path
+    folderFailed = Signal(str)  # why a clicked folder could not be listed (the list stays as it was)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -367,8 +375,9 @@ class FileBrowser(QWidget):
         if path != self.folder and path.is_dir():
             try:
                 self.set_folder(path)
-            except OSError:
-                pass
+            except OSError as exc:
+                self._reveal_folder()  # the tree points back at the folder still listed
+                self.folderFailed.emit(listing_error(path, exc))
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)
