@@ -1,4 +1,10 @@
-"""Our colour bar shows what pyqtgraph's ColorBarItem would: the same colour at the same level."""
+"""Our colour bar shows what pyqtgraph's ColorBarItem would: the same colour at the same level.
+
+Why ours and not ColorBarItem (see ColourBar's docstring): ColorBarItem is a PlotItem for the
+image's own GraphicsLayout whose drag handles set the image's levels; ours is a widget of its own
+beside the static and the live view (their min/max boxes set the levels), with the dB axis that
+names the unit and shows an array of one value as "constant" rather than a ladder of equal labels.
+"""
 
 from __future__ import annotations
 
