@@ -17,6 +17,7 @@ feeder too late (the chain ran out) restart from the file.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
 import numpy as np
@@ -64,9 +65,26 @@ class WindowedPlayer:
         self._wake = threading.Event()  # set to end the current feeder
         self._lock = threading.Lock()  # the feeder's queueing vs. restarts and stop
         self._pending: tuple[int, bool] | None = None  # (frame, paused): a loop being read
+        #: why playing the file stopped short (a read failed off the GUI thread), in words;
+        #: Playback polls it, stops the transport and says it (no Qt here to signal with)
+        self.read_error: str | None = None
 
     def __getattr__(self, name):  # rate, volume, device, on_finished, tap, ...
         return getattr(self.player, name)
+
+    def _read_failed(self, exc: Exception) -> None:
+        """Keep why a read failed for Playback to show; the traceback only goes to the log."""
+        log.warning("reading %s for playback failed", getattr(self.clip, "name", "?"), exc_info=exc)
+        reason = getattr(exc, "reason", None)
+        if isinstance(exc, OSError) and exc.errno:
+            reason = os.strerror(exc.errno).lower()
+        try:  # gone (deleted, unplugged): libsndfile only says "System error."
+            os.stat(self.clip.path)
+        except (AttributeError, TypeError):
+            pass
+        except OSError as gone:
+            reason = os.strerror(gone.errno).lower() if gone.errno else str(gone)
+        self.read_error = f"{getattr(self.clip, 'name', 'the file')} could not be read ({reason or exc})"
 
     # ---- windows -----------------------------------------------------------------------------
     def _start(self, frame: int, rate: float, paused: bool = False) -> None:
@@ -120,8 +138,8 @@ class WindowedPlayer:
         """Reader thread of a long loop region: plays it unless something else started since."""
         try:
             data = self.clip.read(*region)
-        except Exception:
-            log.exception("reading %s for playback failed", getattr(self.clip, "name", "?"))
+        except Exception as exc:
+            self._read_failed(exc)
             data = None
         with self._lock:
             if epoch != self._epoch or self._pending is None:
@@ -135,6 +153,7 @@ class WindowedPlayer:
                 self._play_loop(data, frame, self.player.rate)
             except Exception:
                 log.exception("playing %s failed", getattr(self.clip, "name", "?"))
+                self.read_error = f"{getattr(self.clip, 'name', 'the file')} could not be played"
                 self._running, self._idle = False, frame
                 return
             self._playing(data.shape[0], region[0], paused)
@@ -153,8 +172,9 @@ class WindowedPlayer:
             b = min(self.end, a + self.window)
             try:
                 data = self.clip.read(a, b)
-            except Exception:
-                log.exception("reading %s for playback failed", getattr(self.clip, "name", "?"))
+            except Exception as exc:
+                if epoch == self._epoch:
+                    self._read_failed(exc)
                 return
             with self._lock:
                 if epoch != self._epoch:
@@ -169,6 +189,7 @@ class WindowedPlayer:
              end: int | None = None, loop: bool = False) -> None:
         self.end = self.clip.frames if end is None else max(0, min(int(end), self.clip.frames))
         self.loop = None
+        self.read_error = None
         if loop and end is not None and (self.end - start) <= MAX_LOOP_SECONDS * sample_rate:
             self.loop = (int(start), self.end)
         self._start(start, rate)
@@ -185,8 +206,8 @@ class WindowedPlayer:
                 try:  # the chain ran out before the feeder queued more: go on from there
                     self._start(reached, self.player.rate)
                     return "playing"
-                except Exception:
-                    log.exception("continuing playback of %s failed", self.clip.name)
+                except Exception as exc:
+                    self._read_failed(exc)
             self._running = False
             self._idle = min(reached, self.end)
         return state

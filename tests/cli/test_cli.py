@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from explorer.model import SpectrogramParams, compute, images, load, make_tone
+from explorer.model import SpectrogramParams, compute, load, make_tone
+from tests.pngs import decode_png
 
 COMMAND = [sys.executable, "-m", "explorer"]
 
@@ -77,7 +78,7 @@ def test_spectrogram_npy_and_png(tmp_path, robin_path):
     expected = compute(load(robin_path, sr=22050), params).values
     array = np.load(npy)
     np.testing.assert_array_equal(array, expected)
-    pixels = images.read_png(png)
+    pixels = decode_png(png)
     assert pixels.shape == (64, expected.shape[1], 3)  # height = bins, width = frames
     # the loudest bin is drawn with the colour map's brightest colour, low frequencies at the bottom
     row, col = np.unravel_index(np.argmax(expected), expected.shape)

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from explorer.model import images
 from explorer.model.spectrogram import SpectrogramParams, compute_file
 from tests import needs
 from tests.model.test_export import no_temp_files, write_bad_files, write_clips
+from tests.pngs import decode_png
 
 COMMAND = [sys.executable, "-m", "explorer", "export"]
 
@@ -44,7 +44,7 @@ def test_export_mirrors_resumes_and_force_rewrites(tmp_path, tree):
     assert names == ["a/b/clip0.png", "a/b/clip1.png", "clip0.png", "clip1.png", "clip2.png"]
     assert (out / "params.json").exists()
     values = compute_file(tree / "a" / "b" / "clip1.wav", SpectrogramParams(kind="mel")).values
-    assert images.read_png(out / "a" / "b" / "clip1.png").shape == (128, values.shape[1], 3)
+    assert decode_png(out / "a" / "b" / "clip1.png").shape == (128, values.shape[1], 3)
 
     again = run(tree, "-o", out, "--recursive")
     assert again.returncode == 0, again.stderr
@@ -74,7 +74,7 @@ def test_grey_16_bit(tmp_path, tree):
     out = tmp_path / "out"
     result = run(tree, "-o", out, "--colormap", "gray", "--depth", "16", "--n-mels", "32", "--jobs", "1")
     assert result.returncode == 0, result.stderr
-    pixels = images.read_png(out / "clip0.png")
+    pixels = decode_png(out / "clip0.png")
     assert pixels.dtype == np.uint16 and pixels.shape[0] == 32
 
 
@@ -210,13 +210,13 @@ def test_sigkill_leaves_nothing_a_rerun_would_trust(tmp_path, many):
         time.sleep(0.1)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "orphaned workers"
     for path in out.glob("*.png"):  # every file under a final name is a complete picture
-        assert images.read_png(path).shape[:2] == (128, 313)
+        assert decode_png(path).shape[:2] == (128, 313)
     rerun = run(many, "-o", out)
     assert rerun.returncode == 0, rerun.stderr
     pngs = sorted(out.glob("*.png"))
     assert len(pngs) == 300
     for path in pngs:
-        assert images.read_png(path).shape[:2] == (128, 313)
+        assert decode_png(path).shape[:2] == (128, 313)
     deadline = time.monotonic() + 10  # an orphaned worker may still be finishing its last file
     while not no_temp_files(out) and time.monotonic() < deadline:
         time.sleep(0.1)

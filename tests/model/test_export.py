@@ -18,6 +18,7 @@ import soundfile as sf
 from explorer.model import colormaps, images
 from explorer.model import export as ex
 from explorer.model.spectrogram import SpectrogramParams, compute_file
+from tests.pngs import decode_png
 
 needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
                                 reason="no fork on this platform")
@@ -75,7 +76,7 @@ def test_png_has_the_arrays_size_and_grey16_round_trips(tmp_path, dataset):
     assert (summary.written, summary.failed, summary.up_to_date) == (4, 0, 0)
     src = dataset / "birds" / "robin.wav"
     values = compute_file(src, settings.params).values
-    pixels = images.read_png(out / "birds" / "robin.png")
+    pixels = decode_png(out / "birds" / "robin.png")
     assert pixels.dtype == np.uint16
     assert pixels.shape == values.shape == (64, values.shape[1])  # height = mels, width = frames
     back = pixels[::-1].astype(np.float64) / 65535
@@ -87,7 +88,7 @@ def test_colour_png_is_rgb_one_pixel_per_bin_and_frame(tmp_path, dataset):
     out = tmp_path / "out"
     ex.export_folder(dataset, out, settings, jobs=1)
     values = compute_file(dataset / "clip0.wav", settings.params).values
-    pixels = images.read_png(out / "clip0.png")
+    pixels = decode_png(out / "clip0.png")
     assert pixels.shape == (128, values.shape[1], 3)
     np.testing.assert_array_equal(pixels, images.spectrogram_pixels(values, "magma"))
 
@@ -237,7 +238,7 @@ def test_cancel_stops_cleanly(tmp_path, speech_path, jobs):
     assert 5 <= summary.written < 60
     assert no_temp_files(out)
     for path in out.glob("*.png"):  # whatever is there under a final name is complete
-        images.read_png(path)
+        decode_png(path)
     rest = ex.export_folder(src, out, ex.ExportSettings(), jobs=jobs)
     assert rest.up_to_date + rest.written == 60 and not rest.cancelled
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -62,6 +63,12 @@ SHORT_REASONS = (("no such file", "missing"), ("permission denied", "denied"),
 #: The columns sized to the widest value present (never elided: never "1…0" for 192000), so
 #: that the name, which elides, gets the rest of the table's width.
 FACT_COLUMNS = (1, 2, 3, 4)
+
+
+def listing_error(folder: Path, exc: OSError) -> str:
+    """Why a folder cannot be listed, in words: the user clicked or dropped it and sees nothing."""
+    reason = os.strerror(exc.errno).lower() if exc.errno else str(exc)
+    return f"Cannot open {shown(folder)}: {reason}"
 
 
 def short_reason(message: str) -> str:
@@ -256,6 +263,7 @@ class FileBrowser(QWidget):
     folderChanged = Signal(object)  # Path
     fileSelected = Signal(object)  # Path
     playRequested = Signal(object)  # Path
+    folderFailed = Signal(str)  # why a clicked folder could not be listed (the list stays as it was)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -382,8 +390,9 @@ class FileBrowser(QWidget):
         if path != self.folder and path.is_dir():
             try:
                 self.set_folder(path)
-            except OSError:
-                pass
+            except OSError as exc:
+                self._reveal_folder()  # the tree points back at the folder still listed
+                self.folderFailed.emit(listing_error(path, exc))
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)

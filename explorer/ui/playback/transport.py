@@ -260,6 +260,17 @@ class Playback(QObject):
         self.positionChanged.emit(seconds)
         self.deviceLost.emit(reason)
 
+    def _read_failed(self, reason: str) -> None:
+        """The file stopped giving samples while playing (gone, unplugged, unreadable): stop
+        where playback was and say why; Play tries again from there."""
+        seconds = float(self.player.position) / self.clip.sample_rate
+        self.player.stop()
+        self.timer.stop()
+        self.cursor = seconds
+        self._set_state("stopped")
+        self.positionChanged.emit(seconds)
+        self.failed.emit(reason)
+
     def _poll(self) -> None:
         if self.player is None or self.clip is None:
             return
@@ -269,7 +280,11 @@ class Playback(QObject):
             self._device_lost(lost)
             return
         seconds = float(self.player.position) / self.clip.sample_rate
-        state = getattr(self.player, "state", "playing")
+        state = getattr(self.player, "state", "playing")  # a long file may read its next window
+        unreadable = getattr(self.player, "read_error", None)  # which failed (windowed.py)
+        if unreadable and self._state != "stopped":
+            self._read_failed(unreadable)
+            return
         if state == "stopped" and self._state == "playing":
             self.timer.stop()
             self._set_state("stopped")

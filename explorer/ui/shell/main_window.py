@@ -28,7 +28,7 @@ from explorer.ui.common.jobs import Jobs
 from explorer.ui.common.lazy_panel import LazyPanel
 from explorer.ui.common.panel_scroll import PanelScrollArea
 from explorer.ui.export.menu import ExportMenu
-from explorer.ui.files.browser import FileBrowser
+from explorer.ui.files.browser import FileBrowser, listing_error
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.browser.fileSelected.connect(self._file_selected)
         self.browser.playRequested.connect(self._play_requested)
         self.browser.folderChanged.connect(self._folder_changed)
+        self.browser.folderFailed.connect(lambda message: self.statusBar().showMessage(message, 10000))
         s.loadStarted.connect(self._load_started)
         s.clipChanged.connect(self._clip_changed)
         # a long file's summaries fill in while read; the info panel gets its peak at the end
@@ -321,7 +322,11 @@ class MainWindow(QMainWindow):
             if rejected else ""
         if folders:
             folder = folders[0].resolve()
-            paths_in = self.browser.set_folder(folder)
+            try:
+                paths_in = self.browser.set_folder(folder)
+            except OSError as exc:  # unreadable: say so, and keep what is shown
+                self.statusBar().showMessage(listing_error(folder, exc), 10000)
+                return False
             if paths_in:
                 self.browser.select_row(0)
             else:

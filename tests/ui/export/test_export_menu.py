@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
+import re
 import shutil
 
 import numpy as np
@@ -11,8 +13,8 @@ import pytest
 import soundfile as sf
 from PySide6.QtGui import QGuiApplication, QImage
 
-from explorer.model import images
 from explorer.model.spectrogram import compute_file
+from tests.pngs import decode_png
 
 
 def test_actions_are_in_the_file_menu_and_follow_the_state(make_window):
@@ -30,11 +32,11 @@ def test_array_image_and_wav_equal_what_is_shown(window_on_samples, tmp_path):
     assert menu.actions["array"].isEnabled() and menu.actions["python"].isEnabled()
     values = window.session.spectrogram.values
     np.testing.assert_array_equal(np.load(menu.export_array(tmp_path / "a.npy")), values)
-    grey = images.read_png(menu.export_image(tmp_path / "g.png", "gray", 16))
+    grey = decode_png(menu.export_image(tmp_path / "g.png", "gray", 16))
     assert grey.shape == values.shape and grey.dtype == np.uint16
     row, col = np.unravel_index(np.argmax(values), values.shape)
     assert grey[values.shape[0] - 1 - row, col] == 65535  # low frequencies at the bottom
-    rgb = images.read_png(menu.export_image(tmp_path / "c.png"))
+    rgb = decode_png(menu.export_image(tmp_path / "c.png"))
     assert rgb.shape == (*values.shape, 3)
     clip = window.session.clip
     data, rate = sf.read(menu.export_wav(tmp_path / "clip.wav"), dtype="float32", always_2d=True)
@@ -45,13 +47,35 @@ def test_array_image_and_wav_equal_what_is_shown(window_on_samples, tmp_path):
     assert part.shape[0] == pytest.approx(0.5 * clip.sample_rate, abs=1)
 
 
+def _pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    return np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), -1)[:, :image.width()].copy()
+
+
 def test_figures_as_png_and_svg(window_on_samples, tmp_path):
-    menu = window_on_samples.export_menu
+    window = window_on_samples
+    menu = window.export_menu
+    # PNG: decoded by Qt's reader, the view's own pixels, spectrogram and all
     png = menu.export_figure(tmp_path / "spec.png")
-    image = QImage(str(png))
-    assert not image.isNull() and image.width() > 300 and image.height() > 150
-    svg = menu.export_figure(tmp_path / "wave.svg", window_on_samples.waveform).read_text()
-    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "</svg>" in svg
+    on_screen = _pixels(window.spectrogram.grab().toImage())
+    saved = _pixels(QImage(str(png)))
+    assert saved.shape == on_screen.shape and saved.shape[1] > 300
+    np.testing.assert_array_equal(saved, on_screen)
+    assert np.unique(saved).size > 100  # a spectrogram, not a blank frame
+    # SVG: the axis labels as text, and the spectrogram as the very image drawn on screen
+    svg = menu.export_figure(tmp_path / "spec.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and svg.rstrip().endswith("</svg>")
+    texts = [t.strip() for t in re.findall(r">([^<>]+)</text>", svg)]
+    assert {"time", "frequency (Hz)", "-80 dB", "+0 dB"} <= set(texts)
+    drawn = window.spectrogram.image.qimage
+    embedded = [QImage.fromData(base64.b64decode(data), "PNG")
+                for data in re.findall(r'<image [^>]*href="data:image/png;base64,([^"]+)"', svg)]
+    same = [im for im in embedded if im.size() == drawn.size()]
+    assert same and np.unique(_pixels(same[0])).size > 100
+    np.testing.assert_array_equal(_pixels(same[0]), _pixels(drawn))
+    wave = menu.export_figure(tmp_path / "wave.svg", window.waveform).read_text()
+    assert {"time", "amplitude"} <= {t.strip() for t in re.findall(r">([^<>]+)</text>", wave)}
+    assert "<path" in wave or "<polyline" in wave  # the curve, as vectors
 
 
 def test_copy_as_python_reproduces_the_array(window_on_samples):

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 import scipy.signal
 import soundfile as sf
+from PySide6.QtGui import QColor
 
 from explorer.audio.live import PLAYBACK, LiveInput, SourceSpec
 from explorer.model import SpectrogramParams, compute, from_array, load, make_tone
+from explorer.model.colormaps import lookup_table
 from explorer.ui.live.view import LiveView
 from tests.audio.test_live_input import FakeStream
 from tests.soundcard import dominant_frequency, trim
@@ -112,7 +114,21 @@ def test_controls_rebuild_from_the_kept_samples(qtbot, make_view):
     assert view.live.image.shape[0] == 64
     view.set_colormap("viridis")
     view.set_levels(-80, -10)
-    assert view.colour_bar is not None
+    viridis = lookup_table("viridis").astype(np.int64)
+    words = (0xFF000000 | (viridis[:, 0] << 16) | (viridis[:, 1] << 8) | viridis[:, 2]).astype(np.uint32)
+    drawn = view.image.pixels[view.image.pixels != 0]
+    assert np.isin(drawn, words).all()  # the image is recoloured with the new map
+    # the colour bar: viridis from -80 dB at the bottom to -10 dB at the top, brighter at every step
+    assert view.colour_bar.axis.limits == (-80, -10)
+    bar = view.colour_bar
+    image = bar.grab().toImage()  # lays the plot out first
+    box = bar.mapFromScene(bar.image.sceneBoundingRect()).boundingRect()
+    column = [QColor(image.pixel(box.center().x(), y)) for y in range(box.bottom() - 1, box.top(), -1)]
+    rgb = np.array([c.getRgb()[:3] for c in column])
+    luma = rgb @ np.array([0.299, 0.587, 0.114])
+    steps = luma[::8]
+    assert len(steps) > 20 and (np.diff(steps) > 0).all()
+    assert np.abs(rgb[0] - viridis[0]).max() <= 6 and np.abs(rgb[-1] - viridis[-1]).max() <= 6
 
 
 def test_switching_sources_and_a_device_that_fails(qtbot, make_view):

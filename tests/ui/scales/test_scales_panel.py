@@ -6,9 +6,17 @@ import librosa
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
 
 from explorer.model import scales
-from explorer.ui.scales.panel import SLANEY_PLOT_SCALE, ScalesPanel, format_number
+from explorer.ui.scales.panel import (
+    HTK_COLOR,
+    SLANEY_COLOR,
+    SLANEY_PLOT_SCALE,
+    TABLE_COLOR,
+    ScalesPanel,
+    format_number,
+)
 
 
 @pytest.fixture
@@ -130,8 +138,34 @@ def test_format_number():
     assert format_number(0.0) == "0"
 
 
-def test_renders(panel, tmp_path):
+def _curve_rows(pixels: np.ndarray, colour: str) -> dict[int, float]:
+    """Mean row of the pixels close to `colour`, per column (the drawn curve's height there)."""
+    target = np.array(QColor(colour).getRgb()[:3], dtype=np.int32)
+    near = np.abs(pixels[:, :, :3].astype(np.int32) - target).sum(axis=2) < 40
+    return {int(c): float(np.nonzero(near[:, c])[0].mean()) for c in np.nonzero(near.any(axis=0))[0]}
+
+
+def _scene_rect(plot, item) -> tuple[int, int, int, int]:
+    rect = plot.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    return rect.left(), rect.top(), rect.right(), rect.bottom()
+
+
+def test_renders(panel, qtbot):
     panel.show()
-    image = panel.grab()
-    assert image.width() == 800 and image.height() == 700
-    assert image.save(str(tmp_path / "scales_panel.png"))
+    qtbot.waitExposed(panel)
+    image = panel.plot.grab().toImage().convertToFormat(QImage.Format.Format_RGBA8888)
+    pixels = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    pixels = pixels[:, :image.width()].copy()
+    item = panel.plot.getPlotItem()
+    left, top, right, bottom = _scene_rect(panel.plot, item.getViewBox())
+    l_left, l_top, l_right, l_bottom = _scene_rect(panel.plot, item.legend)
+    pixels[l_top:l_bottom + 1, l_left:l_right + 1] = 0  # the legend's samples are not the curves
+    pixels = pixels[top:bottom, left:right]  # inside the axes (the right axis is drawn in Slaney's colour)
+    for colour in (HTK_COLOR, SLANEY_COLOR):
+        rows = _curve_rows(pixels, colour)
+        # drawn across most of the plot, and rising (rows go up the screen) at every step of 40 px
+        assert min(rows) < pixels.shape[1] * 0.05 and max(rows) > pixels.shape[1] * 0.9, colour
+        steps = [rows[c] for c in range(0, max(rows), 40) if c in rows]
+        assert len(steps) > pixels.shape[1] // 40 - 3, colour
+        assert all(a > b for a, b in zip(steps, steps[1:], strict=False)), (colour, steps)
+    assert _curve_rows(pixels, TABLE_COLOR)  # the perceptual table's points

@@ -124,6 +124,10 @@ def test_add_remove_and_reorder(panel, qtbot):
 
 
 def test_chirp_and_noise_cells(panel):
+    from scipy.signal import stft, welch
+
+    from explorer.ui.tones.panel import COL_END
+
     panel.set_tones([ToneSpec(200, wave="chirp_log", end_frequency=4000),
                      ToneSpec(0, wave="pink_noise")])
     assert panel.table.cellWidget(0, COL_END).value() == 4000  # chirps have an end frequency
@@ -131,7 +135,18 @@ def test_chirp_and_noise_cells(panel):
     assert panel.table.cellWidget(1, COL_FREQ) is None         # noise has no frequency: blank
     assert panel.table.item(1, COL_FREQ).text() == ""
     assert panel.table.cellWidget(1, COL_END) is None
-    assert panel.result().shape == (16000,)
+    mixed = panel.result()
+    assert mixed.shape == (16000,)
+    # the chirp: the loudest frequency (above the noise's rumble) of each 64 ms frame is 200 * 20**t
+    f, t, z = stft(mixed, fs=16000, nperseg=1024, boundary=None)
+    inside, band = (t > 0.05) & (t < 0.95), f > 150
+    peak = f[band][np.argmax(np.abs(z[band][:, inside]), axis=0)]
+    np.testing.assert_allclose(peak, 200 * 20 ** t[inside], rtol=0.1, atol=16)
+    # the noise: pink, so its power density falls as 1/f (about 16x from 150 to 2400 Hz)
+    panel.set_tones([ToneSpec(0, wave="pink_noise")])
+    f, density = welch(panel.result(), fs=16000, nperseg=2048)
+    low, high = density[(f > 100) & (f < 200)].mean(), density[(f > 1600) & (f < 3200)].mean()
+    assert 8 < low / high < 32
 
 
 def test_no_stale_end_frequency(panel, qtbot):

@@ -81,3 +81,51 @@ def test_overview_decimates_and_shows_samples_when_zoomed():
     assert env.is_raw and np.array_equal(polyline(env)[1], signal[1000:1100, 1])
     x, y = polyline(ov.envelope(0, len(signal), 1000, channel=0), magnitude=True)
     assert y.min() >= 0 and y.max() == np.abs(signal[:, 0]).max()
+
+
+def _drawn(waveform) -> list[np.ndarray]:
+    """The y values of each curve the waveform draws (empty curves left out)."""
+    ys = [curve.getData()[1] for curve in waveform.curves]
+    return [y for y in ys if y is not None and len(y)]
+
+
+def test_channel_and_magnitude_choices_change_what_is_drawn(qtbot):
+    from explorer.ui.waveform.view import WaveformView
+
+    sr = 8000
+    t = np.arange(2 * sr) / sr
+    wave = np.sin(2 * np.pi * 50 * t)
+    stereo = np.stack([0.6 * wave, -0.2 * wave], axis=1).astype(np.float32)  # mono mix: 0.2 sin
+    view = WaveformView()
+    qtbot.addWidget(view)
+    view.resize(900, 300)
+    view.show()
+    view.set_overview(Overview.from_array(stereo, sr), sr)
+    box = view.channel_box
+    assert [box.itemText(i) for i in range(box.count())] == [
+        "Mono mix", "All channels", "Channel 1", "Channel 2"]
+    assert box.isEnabled()
+
+    def peaks() -> list[tuple[float, float]]:
+        return [(round(float(y.min()), 3), round(float(y.max()), 3)) for y in _drawn(view)]
+
+    assert peaks() == [(-0.2, 0.2)]  # the mix of the two (in antiphase)
+    box.setCurrentIndex(box.findText("Channel 1"))
+    assert view.channel_mode == 0 and peaks() == [(-0.6, 0.6)]
+    box.setCurrentIndex(box.findText("Channel 2"))
+    assert peaks() == [(-0.2, 0.2)]
+    box.setCurrentIndex(box.findText("All channels"))
+    assert peaks() == [(-0.6, 0.6), (-0.2, 0.2)]
+    first, second = (curve.opts["pen"].color().name() for curve in view.curves[:2])
+    assert first != second  # told apart by colour
+    # magnitude: |x|, from 0 up, on an axis from 0 to 1
+    view.mode_box.setCurrentIndex(view.mode_box.findText("Magnitude |x|"))
+    assert view.magnitude and peaks() == [(0.0, 0.6), (0.0, 0.2)]
+    assert view.plot.getAxis("left").labelText == "|amplitude|"
+    assert view.viewbox.viewRange()[1][0] == pytest.approx(-0.02, abs=0.01)
+    view.mode_box.setCurrentIndex(0)
+    box.setCurrentIndex(box.findText("Mono mix"))
+    assert not view.magnitude and peaks() == [(-0.2, 0.2)]  # one curve again, signed
+    # a mono file has nothing to choose: the box says so and is off
+    view.set_overview(Overview.from_array(wave[:, None].astype(np.float32), sr), sr)
+    assert box.count() == 1 and not box.isEnabled() and peaks() == [(-1.0, 1.0)]
