@@ -12,6 +12,14 @@ pg.setConfigOptions(imageAxisOrder="row-major")  # the ramp is a column: rows ru
 
 
 class ColourBar(pg.PlotWidget):
+    """The lookup table as a vertical ramp with its levels on a dB (or unit) axis.
+
+    Not pyqtgraph's ColorBarItem: that is a PlotItem for the image's own GraphicsLayout whose drag
+    handles set the image's levels; ours is a widget beside both the static and the live view
+    (their min/max boxes set the levels), with DbAxis naming the unit and showing an array of one
+    value as "constant" rather than a ladder of equal labels. Same colours at the same levels as
+    ColorBarItem: tests/ui/spectrogram/test_colour_bar.py."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         self.axis = DbAxis("right")
         super().__init__(parent, background="#1e1e1e", axisItems={"right": self.axis})
