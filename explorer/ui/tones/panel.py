@@ -20,15 +20,11 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -48,12 +44,9 @@ from explorer.ui.tones.describe import (
 )
 from explorer.ui.tones.preview import TonePreview, continuous_wave
 from explorer.ui.tones.rates import RateControls
+from explorer.ui.tones.settings import ToneSettings
 from explorer.ui.tones.table import ToneTable
 
-_WARN_STYLE = (
-    "QLabel { background: #4a3b12; color: #ffdf9a; border: 1px solid #8a6d1f;"
-    " border-radius: 3px; padding: 4px; }"
-)
 _ERROR_STYLE = "QLabel { color: #ff6e6e; }"
 _NOTE_STYLE = "color: #9a9a9a;"
 
@@ -98,19 +91,15 @@ class ToneGeneratorPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
 
-        # presets
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Preset:"))
-        self.preset_combo = QComboBox()
-        self.preset_combo.addItem("Notebook experiments…")
-        self.preset_combo.addItems(list(PRESETS))
-        self.preset_combo.setToolTip("The notebook's experiments: each tone 1 s, 0.1, 16 kHz")
-        self.preset_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.preset_combo.setMinimumContentsLength(12)
-        self.preset_combo.activated.connect(self._on_preset_activated)
-        row.addWidget(self.preset_combo, 1)
-        layout.addLayout(row)
+        # presets, combine and sample rate (the values are the panel's)
+        self.tone_settings = ToneSettings(self)
+        self.preset_combo = self.tone_settings.preset_combo
+        self.combine_combo = self.tone_settings.combine_combo
+        self.rate_spin = self.tone_settings.rate_spin
+        self.tone_settings.presetChosen.connect(self.apply_preset)
+        self.tone_settings.combineChosen.connect(self._on_combine_changed)
+        self.tone_settings.sampleRateChosen.connect(self._on_sample_rate_changed)
+        layout.addLayout(self.tone_settings.preset_row)
 
         # tone table: one row per tone, every cell editable in place, its buttons below
         self.table = ToneTable([ToneSpec(500)])
@@ -121,28 +110,7 @@ class ToneGeneratorPanel(QWidget):
         self.down_button = self.table.down_button
         layout.addWidget(self.table)
         layout.addWidget(self.table.buttons)
-
-        # combine and sample rate
-        self.combine_combo = QComboBox()
-        self.combine_combo.addItem("Mix (sum)", "mix")
-        self.combine_combo.addItem("In sequence", "sequence")
-        self.combine_combo.setToolTip("How the tones are combined: all at once (added "
-                                      "together) or one after another")
-        self.combine_combo.setItemData(0, "All tones at once, added together",
-                                       Qt.ItemDataRole.ToolTipRole)
-        self.combine_combo.setItemData(1, "One tone after another, top to bottom",
-                                       Qt.ItemDataRole.ToolTipRole)
-        self.combine_combo.currentIndexChanged.connect(self._on_combine_changed)
-        self.rate_spin = QSpinBox()
-        self.rate_spin.setRange(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)
-        self.rate_spin.setSingleStep(1000)
-        self.rate_spin.setSuffix(" Hz")
-        self.rate_spin.setKeyboardTracking(False)
-        self.rate_spin.setValue(self._sample_rate)
-        self.rate_spin.setToolTip("The rate the tones are sampled at (made)")
-        self.rate_spin.valueChanged.connect(self._on_sample_rate_changed)
-        layout.addWidget(flow_row(self.combine_combo,
-                                  group(QLabel("Sample rate:"), self.rate_spin), spacing=12))
+        layout.addWidget(self.tone_settings.row)
 
         # play at a rate: each rate button plays at once; Enter in the typed rate plays too
         self.rates = RateControls(self)
@@ -185,21 +153,10 @@ class ToneGeneratorPanel(QWidget):
         layout.addWidget(self.preview.options)
 
         # warnings (they push the plots down, never a control)
-        self.warning_frame = QFrame()
-        warn_layout = QHBoxLayout(self.warning_frame)
-        warn_layout.setContentsMargins(0, 0, 0, 0)
-        self.warning_label = QLabel()
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet(_WARN_STYLE)
-        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.warning_label.setSizePolicy(QSizePolicy.Policy.Ignored,
-                                         QSizePolicy.Policy.Preferred)
-        warn_layout.addWidget(self.warning_label, 1)
-        self.normalise_button = QPushButton("Normalise")
-        self.normalise_button.setToolTip(
-            f"Scale every tone's amplitude so that the peak is {NORMALISE_PEAK}")
+        self.warning_frame = self.preview.warning_frame
+        self.warning_label = self.preview.warning_label
+        self.normalise_button = self.preview.normalise_button
         self.normalise_button.clicked.connect(lambda: self.normalise())
-        warn_layout.addWidget(self.normalise_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.warning_frame)
 
         # plots
@@ -252,11 +209,6 @@ class ToneGeneratorPanel(QWidget):
         self._sync_settings_widgets()
         self.table.set_tones(specs)  # says tonesChanged: one _changed for the whole preset
 
-    def _on_preset_activated(self, index: int) -> None:
-        if index > 0:
-            self.apply_preset(self.preset_combo.itemText(index))
-            self.preset_combo.setCurrentIndex(0)
-
     # ---------------------------------------------------------------- settings
     def combine(self) -> str:
         return self._combine
@@ -280,16 +232,11 @@ class ToneGeneratorPanel(QWidget):
         self._changed()
 
     def _sync_settings_widgets(self) -> None:
-        self.combine_combo.blockSignals(True)
-        self.combine_combo.setCurrentIndex(self.combine_combo.findData(self._combine))
-        self.combine_combo.blockSignals(False)
-        self.rate_spin.blockSignals(True)
-        self.rate_spin.setValue(self._sample_rate)
-        self.rate_spin.blockSignals(False)
+        self.tone_settings.show(self._combine, self._sample_rate)
         self._sync_rate_widgets()
 
-    def _on_combine_changed(self, _index: int) -> None:
-        self._combine = self.combine_combo.currentData()
+    def _on_combine_changed(self, combine: str) -> None:
+        self._combine = combine
         self._changed()
 
     def _on_sample_rate_changed(self, value: int) -> None:
@@ -485,10 +432,7 @@ class ToneGeneratorPanel(QWidget):
         n = self.preview.first_n(len(y))
         self.preview.draw(y, self._sample_rate, n, self.continuous_wave(n), self.peak())
 
-        warnings = self.warnings()
-        self.warning_label.setText("\n".join(warnings))
-        self.warning_frame.setVisible(bool(warnings))
-        self.normalise_button.setVisible(self.is_clipping())
+        self.preview.show_warnings(self.warnings(), self.is_clipping())
         self.save_button.setEnabled(len(y) > 0)
         self.open_button.setEnabled(len(y) > 0)
         self.play_button.setEnabled(True)

@@ -9,13 +9,21 @@ from dataclasses import replace
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QLabel, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+)
 
 from explorer.model.overview import Overview, polyline
 from explorer.model.tones import ToneSpec, render
 from explorer.ui.common.compact_plot import CompactPlot
 from explorer.ui.common.flow_layout import flow_row, group
-from explorer.ui.tones.describe import CHIRPS, NOISES
+from explorer.ui.tones.describe import CHIRPS, NOISES, NORMALISE_PEAK
 
 #: The continuous wave behind the sample points is drawn at this many times the sample rate.
 CONTINUOUS_OVERSAMPLE = 16
@@ -31,6 +39,10 @@ SAMPLES_COLOUR = "#4fa3ff"
 CONTINUOUS_COLOUR = "#8a8a8a"
 WAVE_COLOUR = "#9ec5ff"
 CLIP_COLOUR = "#ff5252"
+_WARN_STYLE = (
+    "QLabel { background: #4a3b12; color: #ffdf9a; border: 1px solid #8a6d1f;"
+    " border-radius: 3px; padding: 4px; }"
+)
 
 
 def minmax_envelope(samples: np.ndarray, sample_rate: int,
@@ -67,10 +79,11 @@ def continuous_wave(specs: Sequence[ToneSpec], sample_rate: int, combine: str,
 
 
 class TonePreview(QObject):
-    """The two plots and what they show (`options`: the first N samples, the continuous wave).
+    """The two plots, what they show (`options`: the first N samples, the continuous wave) and
+    the warnings (`warning_frame`).
 
-    The panel places `options`, `samples_plot` and `wave_plot` in its own column (with its
-    warnings between them) and calls `draw` after each change.
+    The panel places `options`, `warning_frame`, `samples_plot` and `wave_plot` in its own
+    column and calls `draw` and `show_warnings` after each change.
     """
 
     #: The number of samples shown or the continuous wave's checkbox changed.
@@ -92,6 +105,22 @@ class TonePreview(QObject):
         self.continuous_check.toggled.connect(lambda _on: self.optionsChanged.emit())
         self.options = flow_row(group(QLabel("First"), self.first_n_spin, QLabel("samples")),
                                 self.continuous_check, spacing=12)
+
+        # what the listener will not expect (aliasing, clipping), with the cure for clipping
+        self.warning_frame = QFrame()
+        warn_layout = QHBoxLayout(self.warning_frame)
+        warn_layout.setContentsMargins(0, 0, 0, 0)
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setStyleSheet(_WARN_STYLE)
+        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warning_label.setSizePolicy(QSizePolicy.Policy.Ignored,
+                                         QSizePolicy.Policy.Preferred)
+        warn_layout.addWidget(self.warning_label, 1)
+        self.normalise_button = QPushButton("Normalise")
+        self.normalise_button.setToolTip(
+            f"Scale every tone's amplitude so that the peak is {NORMALISE_PEAK}")
+        warn_layout.addWidget(self.normalise_button, 0, Qt.AlignmentFlag.AlignTop)
 
         self.samples_plot = CompactPlot()
         self.samples_plot.setBackground(PLOT_BACKGROUND)
@@ -127,6 +156,12 @@ class TonePreview(QObject):
                 line.setVisible(False)
                 plot.addItem(line, ignoreBounds=True)
                 self.clip_lines.append(line)
+
+    def show_warnings(self, warnings: list[str], clipping: bool) -> None:
+        """The warnings shown (none: the frame hidden); Normalise offered when it clips."""
+        self.warning_label.setText("\n".join(warnings))
+        self.warning_frame.setVisible(bool(warnings))
+        self.normalise_button.setVisible(clipping)
 
     def first_n(self, length: int) -> int:
         """How many of `length` samples the upper plot shows."""
