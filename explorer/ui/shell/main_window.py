@@ -2,51 +2,39 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, qVersion
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QWidget,
 )
 
-from explorer import __version__
 from explorer.model import AudioClip
 from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
 from explorer.ui.common.lazy_panel import LazyPanel
-from explorer.ui.common.panel_scroll import PanelScrollArea
-from explorer.ui.export.menu import ExportMenu
 from explorer.ui.files.browser import FileBrowser
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
-from explorer.ui.shell.keys import WindowKeys
+from explorer.ui.shell.docks import DockSizes, make_dock
+from explorer.ui.shell.menus import WindowMenus
 from explorer.ui.spectrogram.controls import SpectrogramControls
 from explorer.ui.spectrogram.view import AXIS_MODES, SpectrogramView
 from explorer.ui.state.session import Loaded, Session
 from explorer.ui.waveform.view import WaveformView, selection_text
 
-MAX_RECENT = 8
 _AUTO = object()
-
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _openable(path: str | Path) -> bool:
@@ -75,6 +63,7 @@ class MainWindow(QMainWindow):
         self.jobs = Jobs(self)
         self.session = Session(self.jobs, self)
         self._play_when_loaded = False
+        self.dock_sizes = DockSizes(self)  # sizes the docks made below (shell/docks.py)
 
         if player is _AUTO:
             player, devices, audio_message = make_player()
@@ -141,19 +130,7 @@ class MainWindow(QMainWindow):
     # ---- construction -----------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area,
               scroll: bool = False) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        if scroll:  # a tall panel scrolls; the dock is kept as wide as the panel needs
-            area_widget = PanelScrollArea(widget)
-            area_widget.setAcceptDrops(False)
-            dock.setWidget(area_widget)
-        else:
-            dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(area, dock)
-        return dock
+        return make_dock(self, title, name, widget, area, scroll)
 
     def _add_optional_panels(self) -> None:
         """The tone generator and scales panels as tabs beside the spectrogram controls; each is
@@ -178,9 +155,7 @@ class MainWindow(QMainWindow):
         self.live_dock.hide()  # opened from View > Live spectrogram (Ctrl+L)
 
     def _size_live_dock(self, visible: bool) -> None:
-        """Opened at the bottom, the live view gets a readable height (about a third)."""
-        if visible and not self.live_dock.isFloating() and self.live_dock.height() < 260:
-            self.resizeDocks([self.live_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical)
+        self.dock_sizes.size_live_dock(visible)
 
     def _make_live_view(self) -> QWidget:
         from explorer.ui.live.view import LiveView
@@ -223,36 +198,12 @@ class MainWindow(QMainWindow):
             self.audio_label.setStyleSheet("color: #ffb74d; padding-right: 6px;")
 
     def _make_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        self.open_file_action = QAction("Open &File…", self, shortcut=QKeySequence("Ctrl+O"))
-        self.open_file_action.triggered.connect(self.open_file_dialog)
-        self.open_folder_action = QAction("Open F&older…", self,
-                                          shortcut=QKeySequence("Ctrl+Shift+O"))
-        self.open_folder_action.triggered.connect(self.open_folder_dialog)
-        menu.addAction(self.open_file_action)
-        menu.addAction(self.open_folder_action)
-        self.recent_menu = menu.addMenu("&Recent folders")
-        menu.addSeparator()
-        self.export_menu = ExportMenu(self)
-        menu.addMenu(self.export_menu.menu)
-        menu.addSeparator()
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
-        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.quit_action.triggered.connect(self.quit)
-        menu.addAction(self.quit_action)
-
-        view = self.view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.files_dock, self.info_dock, self.controls_dock):
-            view.addAction(dock.toggleViewAction())
-        for dock in self.findChildren(QDockWidget):
-            if dock not in (self.files_dock, self.info_dock, self.controls_dock):
-                view.addAction(dock.toggleViewAction())
-
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Audio Explorer", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
-        self.keys = WindowKeys(self, view, help_menu)
+        """File, View and Help menus and the keys (shell/menus.py); their actions kept here."""
+        self.menus = WindowMenus(self)
+        m = self.menus
+        self.open_file_action, self.open_folder_action = m.open_file_action, m.open_folder_action
+        self.recent_menu, self.recent, self.export_menu = m.recent_menu, m.recent, m.export_menu
+        self.quit_action, self.view_menu, self.keys = m.quit_action, m.view_menu, m.keys
 
     def _connect(self) -> None:
         s = self.session
@@ -378,23 +329,13 @@ class MainWindow(QMainWindow):
 
     def _folder_changed(self, folder: Path) -> None:
         self.settings.setValue("lastFolder", str(folder))
-        recent = [str(folder)] + [f for f in self._recent() if f != str(folder)]
-        self.settings.setValue("recentFolders", recent[:MAX_RECENT])
-        self._rebuild_recent()
+        self.recent.add(str(folder))
 
     def _recent(self) -> list[str]:
-        value = self.settings.value("recentFolders", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return self.recent.folders()
 
     def _rebuild_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self._recent()
-        for folder in recent:
-            action = self.recent_menu.addAction(folder)
-            action.triggered.connect(lambda _=False, f=folder: self.open_paths([f]))
-        self.recent_menu.setEnabled(bool(recent))
+        self.recent.rebuild()
 
     # ---- session results --------------------------------------------------------------------
     def _load_started(self, path: Path | None) -> None:
@@ -449,25 +390,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([total * 260 // 680, total - total * 260 // 680])
 
     def show_about(self) -> None:
-        try:
-            from explorer.audio.devices import portaudio_version
-
-            portaudio = portaudio_version() or "not available"
-        except Exception:
-            portaudio = "not available"
-        QMessageBox.about(self, "About Audio Explorer", (
-            f"<h3>Audio Explorer {__version__}</h3>"
-            "<p>Browse, listen to and look at audio datasets: waveforms and spectrograms, "
-            "as in the notebook walkthrough.</p>"
-            f"<table><tr><td>Qt</td><td>{qVersion()}</td></tr>"
-            f"<tr><td>PySide6</td><td>{_version('PySide6-Essentials')}</td></tr>"
-            f"<tr><td>pyqtgraph</td><td>{_version('pyqtgraph')}</td></tr>"
-            f"<tr><td>librosa</td><td>{_version('librosa')}</td></tr>"
-            f"<tr><td>numpy</td><td>{_version('numpy')}</td></tr>"
-            f"<tr><td>PortAudio</td><td>{portaudio}</td></tr></table>"))
+        self.menus.show_about()
 
     def about_text(self) -> str:
-        return f"Qt {qVersion()}, librosa {_version('librosa')}"
+        return self.menus.about_text()
 
     def quit(self) -> None:
         self.close()
@@ -549,54 +475,19 @@ class MainWindow(QMainWindow):
         self._rebuild_recent()
 
     def _default_geometry(self) -> None:
-        screen = QApplication.primaryScreen()
-        avail = screen.availableGeometry() if screen else None
-        width, height = 1280, 800
-        if avail is not None:  # 1280x800 or 80% of a bigger screen, never more than the screen
-            width = min(max(width, int(avail.width() * 0.8)), avail.width())
-            height = min(max(height, int(avail.height() * 0.8)), avail.height())
-        self.resize(width, height)
-        if avail is not None:
-            self.move(avail.x() + (avail.width() - width) // 2,
-                      avail.y() + (avail.height() - height) // 2)
-        self._needs_dock_sizes = True
+        self.dock_sizes.default_geometry()
 
     def _size_docks(self) -> None:
-        width, height = self.width(), self.height()
-        grow = max(0, width - 1280) // 4  # a wider window widens both docks, not just the centre
-        left = 340 + grow if width >= 1200 else 290
-        right = 340 + grow if width >= 1200 else 300  # the tone/scales panels need ~320 px
-        self.resizeDocks([self.files_dock, self.controls_dock], [left, right],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.files_dock, self.info_dock], [int(height * 0.5),
-                                                             int(height * 0.5)],
-                         Qt.Orientation.Vertical)
+        self.dock_sizes.size_docks()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._share_growth(event.oldSize().width(), event.size().width())
-
-    def _share_growth(self, old: int, new: int) -> None:
-        """A window made wider (maximised, say) widens each side dock by a quarter of the gain, as
-        the first layout does, instead of giving it all to the centre (narrowing is Qt's own)."""
-        if (not self.isVisible() or old <= 0 or new <= old
-                or getattr(self, "_needs_dock_sizes", False)):
-            return
-        share = (new - old) // 4
-        docks = [d for d in self.findChildren(QDockWidget)
-                 if d.isVisible() and not d.isFloating() and self.dockWidgetArea(d) in (
-                     Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
-        # one dock per side is enough: stacked and tabbed docks share their side's width
-        sides = {self.dockWidgetArea(d): d for d in docks}
-        if sides:
-            targets = list(sides.values())
-            self.resizeDocks(targets, [d.width() + share for d in targets],
-                             Qt.Orientation.Horizontal)
+        self.dock_sizes.share_growth(event.oldSize().width(), event.size().width())
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if getattr(self, "_needs_dock_sizes", False):
-            self._needs_dock_sizes = False
+        if self.dock_sizes.needs_sizes:
+            self.dock_sizes.needs_sizes = False
             QTimer.singleShot(0, self._size_docks)
 
     def save_settings(self) -> None:
