@@ -4,8 +4,10 @@ when the window grows (each side takes its share instead of the centre taking it
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QWidget
 
+from explorer.ui.common.lazy_panel import LazyPanel
 from explorer.ui.common.panel_scroll import PanelScrollArea
 
 
@@ -25,6 +27,50 @@ def make_dock(window: QMainWindow, title: str, name: str, widget: QWidget, area,
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
     window.addDockWidget(area, dock)
     return dock
+
+
+class PanelDocks:
+    """The tone generator and scales panels as tabs beside `beside` (the spectrogram controls),
+    and the live spectrogram at the bottom, hidden (View > Live spectrogram, Ctrl+L); each panel
+    is built the first time its dock is shown (or it is asked for), not at start-up."""
+
+    def __init__(self, window, beside: QDockWidget) -> None:
+        self.window = window
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.tone_page = LazyPanel(self._make_tone_panel)
+        self.scales_page = LazyPanel(self._make_scales_panel)
+        docks = [make_dock(window, "Tone generator", "tone-generator", self.tone_page, right,
+                           scroll=True),
+                 make_dock(window, "Scales", "scales", self.scales_page, right, scroll=True)]
+        for dock in docks:
+            window.tabifyDockWidget(beside, dock)
+        beside.raise_()
+        for dock, page in zip(docks, (self.tone_page, self.scales_page), strict=True):
+            page.build_when_shown(dock)
+        self.live_page = LazyPanel(self._make_live_view)
+        self.live_dock = make_dock(window, "Live spectrogram", "live", self.live_page,
+                                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.live_page.build_when_shown(self.live_dock)
+        self.live_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+L"))
+
+    def _make_live_view(self) -> QWidget:
+        from explorer.ui.live.view import LiveView
+
+        view = LiveView(player=self.window.player)
+        view.openInExplorer.connect(self.window.open_clip)
+        return view
+
+    def _make_tone_panel(self) -> QWidget:
+        from explorer.ui.tones.panel import ToneGeneratorPanel
+
+        panel = ToneGeneratorPanel(player=self.window.player)
+        panel.openInExplorer.connect(self.window.open_clip)
+        return panel
+
+    def _make_scales_panel(self) -> QWidget:
+        from explorer.ui.scales.panel import ScalesPanel
+
+        return ScalesPanel()
 
 
 class DockSizes:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -22,15 +21,15 @@ from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
-from explorer.ui.common.lazy_panel import LazyPanel
 from explorer.ui.files.browser import FileBrowser
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
-from explorer.ui.shell.docks import DockSizes, make_dock
+from explorer.ui.shell.docks import DockSizes, PanelDocks, make_dock
 from explorer.ui.shell.menus import WindowMenus
+from explorer.ui.shell.window_state import restore_window, save_window
 from explorer.ui.spectrogram.controls import SpectrogramControls
-from explorer.ui.spectrogram.view import AXIS_MODES, SpectrogramView
+from explorer.ui.spectrogram.view import SpectrogramView
 from explorer.ui.state.session import Loaded, Session
 from explorer.ui.waveform.view import WaveformView, selection_text
 
@@ -133,52 +132,19 @@ class MainWindow(QMainWindow):
         return make_dock(self, title, name, widget, area, scroll)
 
     def _add_optional_panels(self) -> None:
-        """The tone generator and scales panels as tabs beside the spectrogram controls; each is
-        built the first time its tab is shown (or it is asked for), not at start-up."""
-        self._tone_page = LazyPanel(self._make_tone_panel)
-        self._scales_page = LazyPanel(self._make_scales_panel)
-        docks = [self._dock("Tone generator", "tone-generator", self._tone_page,
-                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
-                 self._dock("Scales", "scales", self._scales_page,
-                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)]
-        for dock in docks:
-            self.tabifyDockWidget(self.controls_dock, dock)
-        self.controls_dock.raise_()
-        for dock, page in zip(docks, (self._tone_page, self._scales_page), strict=True):
-            page.build_when_shown(dock)
-        self._live_page = LazyPanel(self._make_live_view)
-        self.live_dock = self._dock("Live spectrogram", "live", self._live_page,
-                                    Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._live_page.build_when_shown(self.live_dock)
+        """The tone generator, scales and live spectrogram docks (shell/docks.py), built lazily."""
+        panels = self.panel_docks = PanelDocks(self, self.controls_dock)
+        self._tone_page, self._scales_page = panels.tone_page, panels.scales_page
+        self._live_page, self.live_dock = panels.live_page, panels.live_dock
         self.live_dock.visibilityChanged.connect(self._size_live_dock)
-        self.live_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+L"))
         self.live_dock.hide()  # opened from View > Live spectrogram (Ctrl+L)
 
     def _size_live_dock(self, visible: bool) -> None:
         self.dock_sizes.size_live_dock(visible)
 
-    def _make_live_view(self) -> QWidget:
-        from explorer.ui.live.view import LiveView
-
-        view = LiveView(player=self.player)
-        view.openInExplorer.connect(self.open_clip)
-        return view
-
     @property
     def live_view(self):
         return self._live_page.widget()
-
-    def _make_tone_panel(self) -> QWidget:
-        from explorer.ui.tones.panel import ToneGeneratorPanel
-
-        panel = ToneGeneratorPanel(player=self.player)
-        panel.openInExplorer.connect(self.open_clip)
-        return panel
-
-    def _make_scales_panel(self) -> QWidget:
-        from explorer.ui.scales.panel import ScalesPanel
-
-        return ScalesPanel()
 
     @property
     def tone_panel(self):
@@ -449,30 +415,7 @@ class MainWindow(QMainWindow):
 
     # ---- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        st = self.settings
-        geometry = st.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self._default_geometry()
-        state = st.value("windowState")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        params = settings_mod.params_from_text(st.value("params", ""))
-        self.controls.set_params(params)
-        self.session.params = params
-        colormap = str(st.value("colormap", self.spectrogram.colormap))
-        if self.controls.colormap.findText(colormap) >= 0:
-            self.controls.colormap.setCurrentText(colormap)
-        axis = str(st.value("axisMode", "Hz"))
-        if axis in AXIS_MODES:
-            self.controls.axis_mode.setCurrentText(axis)
-        try:
-            volume = int(st.value("volume", 100))
-        except (TypeError, ValueError):
-            volume = 100
-        self.transport.volume.setValue(max(0, min(100, volume)))
-        self._rebuild_recent()
+        restore_window(self)  # shell/window_state.py
 
     def _default_geometry(self) -> None:
         self.dock_sizes.default_geometry()
@@ -491,14 +434,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._size_docks)
 
     def save_settings(self) -> None:
-        st = self.settings
-        st.setValue("geometry", self.saveGeometry())
-        st.setValue("windowState", self.saveState())
-        st.setValue("params", settings_mod.params_to_text(self.session.params))
-        st.setValue("colormap", self.spectrogram.colormap)
-        st.setValue("axisMode", self.spectrogram.axis_mode)
-        st.setValue("volume", self.transport.volume.value())
-        st.sync()
+        save_window(self)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()
