@@ -1,4 +1,6 @@
-"""The main window: docks and views around a shared Session; menus, drops, settings."""
+"""The main window: the views and docks around a shared Session, opening files and folders, and
+what the session's results change. Its parts live beside it: the menus (menus.py), making and
+sizing the docks (docks.py), drag and drop (drops.py), what it remembers (window_state.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
 from explorer.ui.shell.docks import DockSizes, PanelDocks, make_dock
+from explorer.ui.shell.drops import DropTarget, refusal
 from explorer.ui.shell.menus import WindowMenus
 from explorer.ui.shell.window_state import restore_window, save_window
 from explorer.ui.spectrogram.controls import SpectrogramControls
@@ -36,28 +39,12 @@ from explorer.ui.waveform.view import WaveformView, selection_text
 _AUTO = object()
 
 
-def _openable(path: str | Path) -> bool:
-    path = Path(path)
-    return path.is_dir() or (path.is_file() and is_audio_path(path))
-
-
-def _refusal(paths) -> str:
-    """Why nothing of `paths` can be opened, in words for the status bar."""
-    if not paths:
-        return "Only local files and folders can be opened; nothing changed"
-    items = [Path(p) for p in paths]
-    names = ", ".join(p.name or str(p) for p in items[:3])
-    missing = [p for p in items if not p.exists()]
-    why = "does not exist" if len(missing) == len(items) else "is not an audio file"
-    return (f"Not opened: {names} {why} (audio files end in {', '.join(AUDIO_EXTENSIONS)}); "
-            "nothing changed")
-
-
 class MainWindow(QMainWindow):
     def __init__(self, player=_AUTO, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audio Explorer")
         self.setAcceptDrops(True)
+        self.drops = DropTarget(self, lambda paths: self.open_paths(paths))
         self.settings = settings_mod.settings()
         self.jobs = Jobs(self)
         self.session = Session(self.jobs, self)
@@ -231,7 +218,7 @@ class MainWindow(QMainWindow):
         files = [p for p in items if p.is_file() and is_audio_path(p)]
         rejected = [p for p in items if p not in folders and p not in files]
         if not folders and not files:
-            self.statusBar().showMessage(_refusal(rejected), 10000)
+            self.statusBar().showMessage(refusal(rejected), 10000)
             return False
         note = f" (ignored {len(rejected)} non-audio item{'s' * (len(rejected) > 1)})" \
             if rejected else ""
@@ -375,43 +362,19 @@ class MainWindow(QMainWindow):
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
 
-    # ---- drag and drop ----------------------------------------------------------------------
-    # A drop only reads the files: it is always a copy, never a move (a file manager that
-    # honours "move" deletes what was dropped). What cannot be opened is refused while it is
-    # dragged, so the source sees IgnoreAction (and the status bar says why).
-    def _judge_drag(self, event) -> bool:
-        """Whether anything dragged can be opened (said once per drag: moves reuse it)."""
-        mime = event.mimeData()
-        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-        ok = bool(paths) and any(_openable(p) for p in paths)
-        if mime.hasUrls() and not ok:
-            self.statusBar().showMessage(_refusal(paths), 10000)
-        return ok
-
-    def _answer(self, event, ok: bool) -> bool:
-        if ok and event.possibleActions() & Qt.DropAction.CopyAction:
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-            return True
-        event.setDropAction(Qt.DropAction.IgnoreAction)
-        event.ignore()
-        return False
-
+    # ---- drag and drop (shell/drops.py) ---------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        self._drag_ok = self._judge_drag(event)
-        self._answer(event, self._drag_ok)
+        self.drops.drag_enter(event)
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
-        self._answer(event, getattr(self, "_drag_ok", False))
+        self.drops.drag_move(event)
 
     def dragLeaveEvent(self, event) -> None:  # noqa: N802
-        self._drag_ok = False
+        self.drops.drag_leave()
         super().dragLeaveEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        self._drag_ok = False
-        if self._answer(event, self._judge_drag(event)):
-            self.open_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        self.drops.drop(event)
 
     # ---- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
