@@ -1,4 +1,5 @@
-"""Test tones: the notebook's `make_tone` and its cousins, summed (mix) or chained (sequence).
+"""Test tones: the notebook's `make_tone` and its cousins, summed (mix) or chained (sequence),
+and written as WAV (`write_wav`, through the atomic writer).
 
 The square, sawtooth, triangle and chirps equal `scipy.signal.square/sawtooth/chirp` (to 1e-9,
 pinned by tests/model/test_tones.py) but are written out here: importing `scipy.signal` costs
