@@ -29,7 +29,7 @@ from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
 from explorer.ui.shell.docks import DockSizes, PanelDocks, make_dock
 from explorer.ui.shell.drops import DropTarget, refusal
-from explorer.ui.shell.menus import WindowMenus
+from explorer.ui.shell.menus import MAX_RECENT, WindowMenus
 from explorer.ui.shell.window_state import restore_window, save_window
 from explorer.ui.spectrogram.controls import SpectrogramControls
 from explorer.ui.spectrogram.view import SpectrogramView
@@ -37,6 +37,8 @@ from explorer.ui.state.session import Loaded, Session
 from explorer.ui.waveform.view import WaveformView, selection_text
 
 _AUTO = object()
+# MAX_RECENT was defined here before the menus moved to menus.py; tests still ask this module.
+__all__ = ["MAX_RECENT", "MainWindow"]
 
 
 class MainWindow(QMainWindow):

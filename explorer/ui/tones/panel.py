@@ -45,7 +45,10 @@ from explorer.ui.tones.describe import (
 from explorer.ui.tones.preview import TonePreview, continuous_wave
 from explorer.ui.tones.rates import RateControls
 from explorer.ui.tones.settings import ToneSettings
-from explorer.ui.tones.table import ToneTable
+from explorer.ui.tones.table import COL_AMP, COL_DUR, COL_END, COL_FREQ, COL_WAVE, ToneTable
+
+# The table's column numbers were defined here before the split; tests still ask this module.
+__all__ = ["COL_AMP", "COL_DUR", "COL_END", "COL_FREQ", "COL_WAVE", "ToneGeneratorPanel"]
 
 _ERROR_STYLE = "QLabel { color: #ff6e6e; }"
 _NOTE_STYLE = "color: #9a9a9a;"
