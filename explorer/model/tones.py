@@ -1,4 +1,5 @@
-"""Test tones: the notebook's `make_tone` and its cousins, summed (mix) or chained (sequence).
+"""Test tones: the notebook's `make_tone` and its cousins, summed (mix) or chained (sequence),
+and written as WAV (`write_wav`, through the atomic writer).
 
 The square, sawtooth, triangle and chirps equal `scipy.signal.square/sawtooth/chirp` (to 1e-9,
 pinned by tests/model/test_tones.py) but are written out here: importing `scipy.signal` costs
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -126,3 +128,15 @@ def render(specs: Sequence[ToneSpec], sample_rate: int = DEFAULT_SAMPLE_RATE,
         raise ValueError("combine must be 'mix' or 'sequence'")
     parts = [synthesize(s, sample_rate) for s in specs]
     return mix(parts) if combine == "mix" else sequence(parts)
+
+
+def write_wav(path: str | Path, samples: np.ndarray, sample_rate: int,
+              subtype: str = "PCM_16") -> Path:
+    """Write mono samples as WAV (`PCM_16` clips at +-1; `FLOAT` keeps everything), atomically."""
+    from explorer.model import atomic
+
+    path = Path(path)
+    if path.suffix.lower() != ".wav":
+        path = path.with_suffix(path.suffix + ".wav") if path.suffix else path.with_suffix(".wav")
+    data = np.asarray(samples, dtype=np.float32 if subtype == "FLOAT" else np.float64)
+    return atomic.write_sound(path, data, int(sample_rate), subtype=subtype, format="WAV")

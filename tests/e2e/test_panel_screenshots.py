@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "resources" / "screenshots"
-CHOSEN_RATE_BLUE = (0x3F, 0x78, 0xC0)  # the chosen playback rate button (tone_panel._RATE_STYLE)
+CHOSEN_RATE_BLUE = (0x3F, 0x78, 0xC0)  # the chosen playback rate button (_RATE_STYLE in tones/rates.py)
 
 
 def _pixels(path: Path) -> np.ndarray:

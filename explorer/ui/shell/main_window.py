@@ -1,70 +1,44 @@
-"""The main window: docks and views around a shared Session; menus, drops, settings."""
+"""The main window: the views and docks around a shared Session, opening files and folders, and
+what the session's results change. Its parts live beside it: the menus (menus.py), making and
+sizing the docks (docks.py), drag and drop (drops.py), what it remembers (window_state.py)."""
 
 from __future__ import annotations
 
-import importlib.metadata
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, qVersion
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QWidget,
 )
 
-from explorer import __version__
 from explorer.model import AudioClip
 from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
-from explorer.ui.common.lazy_panel import LazyPanel
-from explorer.ui.common.panel_scroll import PanelScrollArea
-from explorer.ui.export.menu import ExportMenu
 from explorer.ui.files.browser import FileBrowser, listing_error
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
-from explorer.ui.shell.keys import WindowKeys
-from explorer.ui.spectrogram.axes import AXIS_MODES
+from explorer.ui.shell.docks import DockSizes, PanelDocks, make_dock
+from explorer.ui.shell.drops import DropTarget, refusal
+from explorer.ui.shell.menus import MAX_RECENT, WindowMenus
+from explorer.ui.shell.window_state import restore_window, save_window
 from explorer.ui.spectrogram.controls import SpectrogramControls
 from explorer.ui.spectrogram.view import SpectrogramView
 from explorer.ui.state.session import Loaded, Session
 from explorer.ui.waveform.view import WaveformView, selection_text
 
-MAX_RECENT = 8
 _AUTO = object()
-
-
-def _version(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def _openable(path: str | Path) -> bool:
-    path = Path(path)
-    return path.is_dir() or (path.is_file() and is_audio_path(path))
-
-
-def _refusal(paths) -> str:
-    """Why nothing of `paths` can be opened, in words for the status bar."""
-    if not paths:
-        return "Only local files and folders can be opened; nothing changed"
-    items = [Path(p) for p in paths]
-    names = ", ".join(p.name or str(p) for p in items[:3])
-    missing = [p for p in items if not p.exists()]
-    why = "does not exist" if len(missing) == len(items) else "is not an audio file"
-    return (f"Not opened: {names} {why} (audio files end in {', '.join(AUDIO_EXTENSIONS)}); "
-            "nothing changed")
+# MAX_RECENT was defined here before the menus moved to menus.py; tests still ask this module.
+__all__ = ["MAX_RECENT", "MainWindow"]
 
 
 class MainWindow(QMainWindow):
@@ -72,10 +46,12 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle("Audio Explorer")
         self.setAcceptDrops(True)
+        self.drops = DropTarget(self, lambda paths: self.open_paths(paths))
         self.settings = settings_mod.settings()
         self.jobs = Jobs(self)
         self.session = Session(self.jobs, self)
         self._play_when_loaded = False
+        self.dock_sizes = DockSizes(self)  # sizes the docks made below (shell/docks.py)
 
         if player is _AUTO:
             player, devices, audio_message = make_player()
@@ -142,69 +118,22 @@ class MainWindow(QMainWindow):
     # ---- construction -----------------------------------------------------------------------
     def _dock(self, title: str, name: str, widget: QWidget, area,
               scroll: bool = False) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        if scroll:  # a tall panel scrolls; the dock is kept as wide as the panel needs
-            area_widget = PanelScrollArea(widget)
-            area_widget.setAcceptDrops(False)
-            dock.setWidget(area_widget)
-        else:
-            dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(area, dock)
-        return dock
+        return make_dock(self, title, name, widget, area, scroll)
 
     def _add_optional_panels(self) -> None:
-        """The tone generator and scales panels as tabs beside the spectrogram controls; each is
-        built the first time its tab is shown (or it is asked for), not at start-up."""
-        self._tone_page = LazyPanel(self._make_tone_panel)
-        self._scales_page = LazyPanel(self._make_scales_panel)
-        docks = [self._dock("Tone generator", "tone-generator", self._tone_page,
-                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True),
-                 self._dock("Scales", "scales", self._scales_page,
-                            Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)]
-        for dock in docks:
-            self.tabifyDockWidget(self.controls_dock, dock)
-        self.controls_dock.raise_()
-        for dock, page in zip(docks, (self._tone_page, self._scales_page), strict=True):
-            page.build_when_shown(dock)
-        self._live_page = LazyPanel(self._make_live_view)
-        self.live_dock = self._dock("Live spectrogram", "live", self._live_page,
-                                    Qt.DockWidgetArea.BottomDockWidgetArea)
-        self._live_page.build_when_shown(self.live_dock)
+        """The tone generator, scales and live spectrogram docks (shell/docks.py), built lazily."""
+        panels = self.panel_docks = PanelDocks(self, self.controls_dock)
+        self._tone_page, self._scales_page = panels.tone_page, panels.scales_page
+        self._live_page, self.live_dock = panels.live_page, panels.live_dock
         self.live_dock.visibilityChanged.connect(self._size_live_dock)
-        self.live_dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+L"))
         self.live_dock.hide()  # opened from View > Live spectrogram (Ctrl+L)
 
     def _size_live_dock(self, visible: bool) -> None:
-        """Opened at the bottom, the live view gets a readable height (about a third)."""
-        if visible and not self.live_dock.isFloating() and self.live_dock.height() < 260:
-            self.resizeDocks([self.live_dock], [max(260, self.height() // 3)], Qt.Orientation.Vertical)
-
-    def _make_live_view(self) -> QWidget:
-        from explorer.ui.live.view import LiveView
-
-        view = LiveView(player=self.player)
-        view.openInExplorer.connect(self.open_clip)
-        return view
+        self.dock_sizes.size_live_dock(visible)
 
     @property
     def live_view(self):
         return self._live_page.widget()
-
-    def _make_tone_panel(self) -> QWidget:
-        from explorer.ui.tones.panel import ToneGeneratorPanel
-
-        panel = ToneGeneratorPanel(player=self.player)
-        panel.openInExplorer.connect(self.open_clip)
-        return panel
-
-    def _make_scales_panel(self) -> QWidget:
-        from explorer.ui.scales.panel import ScalesPanel
-
-        return ScalesPanel()
 
     @property
     def tone_panel(self):
@@ -224,36 +153,12 @@ class MainWindow(QMainWindow):
             self.audio_label.setStyleSheet("color: #ffb74d; padding-right: 6px;")
 
     def _make_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
-        self.open_file_action = QAction("Open &File…", self, shortcut=QKeySequence("Ctrl+O"))
-        self.open_file_action.triggered.connect(self.open_file_dialog)
-        self.open_folder_action = QAction("Open F&older…", self,
-                                          shortcut=QKeySequence("Ctrl+Shift+O"))
-        self.open_folder_action.triggered.connect(self.open_folder_dialog)
-        menu.addAction(self.open_file_action)
-        menu.addAction(self.open_folder_action)
-        self.recent_menu = menu.addMenu("&Recent folders")
-        menu.addSeparator()
-        self.export_menu = ExportMenu(self)
-        menu.addMenu(self.export_menu.menu)
-        menu.addSeparator()
-        self.quit_action = QAction("&Quit", self, shortcut=QKeySequence("Ctrl+Q"))
-        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.quit_action.triggered.connect(self.quit)
-        menu.addAction(self.quit_action)
-
-        view = self.view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.files_dock, self.info_dock, self.controls_dock):
-            view.addAction(dock.toggleViewAction())
-        for dock in self.findChildren(QDockWidget):
-            if dock not in (self.files_dock, self.info_dock, self.controls_dock):
-                view.addAction(dock.toggleViewAction())
-
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Audio Explorer", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
-        self.keys = WindowKeys(self, view, help_menu)
+        """File, View and Help menus and the keys (shell/menus.py); their actions kept here."""
+        self.menus = WindowMenus(self)
+        m = self.menus
+        self.open_file_action, self.open_folder_action = m.open_file_action, m.open_folder_action
+        self.recent_menu, self.recent, self.export_menu = m.recent_menu, m.recent, m.export_menu
+        self.quit_action, self.view_menu, self.keys = m.quit_action, m.view_menu, m.keys
 
     def _connect(self) -> None:
         s = self.session
@@ -316,7 +221,7 @@ class MainWindow(QMainWindow):
         files = [p for p in items if p.is_file() and is_audio_path(p)]
         rejected = [p for p in items if p not in folders and p not in files]
         if not folders and not files:
-            self.statusBar().showMessage(_refusal(rejected), 10000)
+            self.statusBar().showMessage(refusal(rejected), 10000)
             return False
         note = f" (ignored {len(rejected)} non-audio item{'s' * (len(rejected) > 1)})" \
             if rejected else ""
@@ -384,23 +289,13 @@ class MainWindow(QMainWindow):
 
     def _folder_changed(self, folder: Path) -> None:
         self.settings.setValue("lastFolder", str(folder))
-        recent = [str(folder)] + [f for f in self._recent() if f != str(folder)]
-        self.settings.setValue("recentFolders", recent[:MAX_RECENT])
-        self._rebuild_recent()
+        self.recent.add(str(folder))
 
     def _recent(self) -> list[str]:
-        value = self.settings.value("recentFolders", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
+        return self.recent.folders()
 
     def _rebuild_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self._recent()
-        for folder in recent:
-            action = self.recent_menu.addAction(folder)
-            action.triggered.connect(lambda _=False, f=folder: self.open_paths([f]))
-        self.recent_menu.setEnabled(bool(recent))
+        self.recent.rebuild()
 
     # ---- session results --------------------------------------------------------------------
     def _load_started(self, path: Path | None) -> None:
@@ -455,25 +350,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([total * 260 // 680, total - total * 260 // 680])
 
     def show_about(self) -> None:
-        try:
-            from explorer.audio.devices import portaudio_version
-
-            portaudio = portaudio_version() or "not available"
-        except Exception:
-            portaudio = "not available"
-        QMessageBox.about(self, "About Audio Explorer", (
-            f"<h3>Audio Explorer {__version__}</h3>"
-            "<p>Browse, listen to and look at audio datasets: waveforms and spectrograms, "
-            "as in the notebook walkthrough.</p>"
-            f"<table><tr><td>Qt</td><td>{qVersion()}</td></tr>"
-            f"<tr><td>PySide6</td><td>{_version('PySide6-Essentials')}</td></tr>"
-            f"<tr><td>pyqtgraph</td><td>{_version('pyqtgraph')}</td></tr>"
-            f"<tr><td>librosa</td><td>{_version('librosa')}</td></tr>"
-            f"<tr><td>numpy</td><td>{_version('numpy')}</td></tr>"
-            f"<tr><td>PortAudio</td><td>{portaudio}</td></tr></table>"))
+        self.menus.show_about()
 
     def about_text(self) -> str:
-        return f"Qt {qVersion()}, librosa {_version('librosa')}"
+        return self.menus.about_text()
 
     def quit(self) -> None:
         self.close()
@@ -489,131 +369,42 @@ class MainWindow(QMainWindow):
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
 
-    # ---- drag and drop ----------------------------------------------------------------------
-    # A drop only reads the files: it is always a copy, never a move (a file manager that
-    # honours "move" deletes what was dropped). What cannot be opened is refused while it is
-    # dragged, so the source sees IgnoreAction (and the status bar says why).
-    def _judge_drag(self, event) -> bool:
-        """Whether anything dragged can be opened (said once per drag: moves reuse it)."""
-        mime = event.mimeData()
-        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-        ok = bool(paths) and any(_openable(p) for p in paths)
-        if mime.hasUrls() and not ok:
-            self.statusBar().showMessage(_refusal(paths), 10000)
-        return ok
-
-    def _answer(self, event, ok: bool) -> bool:
-        if ok and event.possibleActions() & Qt.DropAction.CopyAction:
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-            return True
-        event.setDropAction(Qt.DropAction.IgnoreAction)
-        event.ignore()
-        return False
-
+    # ---- drag and drop (shell/drops.py) ---------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        self._drag_ok = self._judge_drag(event)
-        self._answer(event, self._drag_ok)
+        self.drops.drag_enter(event)
 
     def dragMoveEvent(self, event) -> None:  # noqa: N802
-        self._answer(event, getattr(self, "_drag_ok", False))
+        self.drops.drag_move(event)
 
     def dragLeaveEvent(self, event) -> None:  # noqa: N802
-        self._drag_ok = False
+        self.drops.drag_leave()
         super().dragLeaveEvent(event)
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        self._drag_ok = False
-        if self._answer(event, self._judge_drag(event)):
-            self.open_paths([u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()])
+        self.drops.drop(event)
 
     # ---- settings ---------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        st = self.settings
-        geometry = st.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self._default_geometry()
-        state = st.value("windowState")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        params = settings_mod.params_from_text(st.value("params", ""))
-        self.controls.set_params(params)
-        self.session.params = params
-        colormap = str(st.value("colormap", self.spectrogram.colormap))
-        if self.controls.colormap.findText(colormap) >= 0:
-            self.controls.colormap.setCurrentText(colormap)
-        axis = str(st.value("axisMode", "Hz"))
-        if axis in AXIS_MODES:
-            self.controls.axis_mode.setCurrentText(axis)
-        try:
-            volume = int(st.value("volume", 100))
-        except (TypeError, ValueError):
-            volume = 100
-        self.transport.volume.setValue(max(0, min(100, volume)))
-        self._rebuild_recent()
+        restore_window(self)  # shell/window_state.py
 
     def _default_geometry(self) -> None:
-        screen = QApplication.primaryScreen()
-        avail = screen.availableGeometry() if screen else None
-        width, height = 1280, 800
-        if avail is not None:  # 1280x800 or 80% of a bigger screen, never more than the screen
-            width = min(max(width, int(avail.width() * 0.8)), avail.width())
-            height = min(max(height, int(avail.height() * 0.8)), avail.height())
-        self.resize(width, height)
-        if avail is not None:
-            self.move(avail.x() + (avail.width() - width) // 2,
-                      avail.y() + (avail.height() - height) // 2)
-        self._needs_dock_sizes = True
+        self.dock_sizes.default_geometry()
 
     def _size_docks(self) -> None:
-        width, height = self.width(), self.height()
-        grow = max(0, width - 1280) // 4  # a wider window widens both docks, not just the centre
-        left = 340 + grow if width >= 1200 else 290
-        right = 340 + grow if width >= 1200 else 300  # the tone/scales panels need ~320 px
-        self.resizeDocks([self.files_dock, self.controls_dock], [left, right],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.files_dock, self.info_dock], [int(height * 0.5),
-                                                             int(height * 0.5)],
-                         Qt.Orientation.Vertical)
+        self.dock_sizes.size_docks()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._share_growth(event.oldSize().width(), event.size().width())
-
-    def _share_growth(self, old: int, new: int) -> None:
-        """A window made wider (maximised, say) widens each side dock by a quarter of the gain, as
-        the first layout does, instead of giving it all to the centre (narrowing is Qt's own)."""
-        if (not self.isVisible() or old <= 0 or new <= old
-                or getattr(self, "_needs_dock_sizes", False)):
-            return
-        share = (new - old) // 4
-        docks = [d for d in self.findChildren(QDockWidget)
-                 if d.isVisible() and not d.isFloating() and self.dockWidgetArea(d) in (
-                     Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)]
-        # one dock per side is enough: stacked and tabbed docks share their side's width
-        sides = {self.dockWidgetArea(d): d for d in docks}
-        if sides:
-            targets = list(sides.values())
-            self.resizeDocks(targets, [d.width() + share for d in targets],
-                             Qt.Orientation.Horizontal)
+        self.dock_sizes.share_growth(event.oldSize().width(), event.size().width())
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if getattr(self, "_needs_dock_sizes", False):
-            self._needs_dock_sizes = False
+        if self.dock_sizes.needs_sizes:
+            self.dock_sizes.needs_sizes = False
             QTimer.singleShot(0, self._size_docks)
 
     def save_settings(self) -> None:
-        st = self.settings
-        st.setValue("geometry", self.saveGeometry())
-        st.setValue("windowState", self.saveState())
-        st.setValue("params", settings_mod.params_to_text(self.session.params))
-        st.setValue("colormap", self.spectrogram.colormap)
-        st.setValue("axisMode", self.spectrogram.axis_mode)
-        st.setValue("volume", self.transport.volume.value())
-        st.sync()
+        save_window(self)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         self.save_settings()

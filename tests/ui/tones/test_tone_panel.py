@@ -9,15 +9,10 @@ from PySide6.QtCore import Qt
 
 from explorer.model import AudioClip
 from explorer.model.tones import ToneSpec, make_tone
-from explorer.ui.tones.panel import (
-    COL_END,
-    COL_FREQ,
-    COL_WAVE,
-    PRESETS,
-    ToneGeneratorPanel,
-    alias_warnings,
-    minmax_envelope,
-)
+from explorer.ui.tones.describe import PRESETS, alias_warnings
+from explorer.ui.tones.panel import ToneGeneratorPanel
+from explorer.ui.tones.preview import minmax_envelope
+from explorer.ui.tones.table import COL_END, COL_FREQ, COL_WAVE
 
 
 class FakePlayer:
@@ -520,7 +515,7 @@ def test_table_numbers_have_no_trailing_zeros_and_read_back(qtbot, language, sho
     """'500' not '500.00' (narrow columns), in the locale's own notation so typing works."""
     from PySide6.QtCore import QLocale
 
-    from explorer.ui.tones.panel import _CompactSpin
+    from explorer.ui.tones.table import _CompactSpin
 
     locale = QLocale.c() if language == "C" else QLocale(QLocale.Language.German)
     spin = _CompactSpin()
