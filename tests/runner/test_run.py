@@ -72,20 +72,24 @@ def test_progress_counts_known_results_and_skipped_items():
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_result_that_fails_everything_stops_the_run_once(jobs):
-    """`stops`: item 4 is a wall (disk full): the run stops there; the wall is said once, in the
-    summary, and the other failures it flags afterwards are not counted."""
+    """`stops` flags the first failure as a wall (disk full): the run stops there; the wall is
+    said once, in the summary, and the failures still in flight (flagged again) are not counted."""
+    calls = []
+
     def stops(result, stopped):
-        return "the wall" if result.item == 4 or (stopped and not result.ok) else None
+        calls.append(stopped)
+        return "again" if stopped else f"the wall at {result.item}"
 
     seen = []
-    plan = Plan(fails=frozenset(range(4, 40)))
-    summary = runner.run(list(range(40)), square, plan, jobs=jobs, start_method="fork",
-                         workers_threshold=0, stops=stops, progress=seen.append)
-    assert summary.stopped == "the wall" and not summary.cancelled
+    summary = runner.run(list(range(40)), square, Plan(fails=frozenset(range(4, 40))), jobs=jobs,
+                         start_method="fork", workers_threshold=0, stops=stops, progress=seen.append)
+    assert summary.stopped.startswith("the wall at ") and not summary.cancelled
+    assert calls[0] is False and all(calls[1:])
     assert summary.failed == 0 and not summary.failures
-    assert summary.succeeded == 4 if jobs == 1 else summary.succeeded <= 4
-    assert summary.left == 40 - summary.succeeded
-    assert all(p.result.ok for p in seen)
+    assert all(p.result.ok for p in seen) and len(seen) == summary.succeeded
+    if jobs == 1:  # nothing in flight: it stops at the first failure
+        assert (summary.stopped, calls, summary.succeeded) == ("the wall at 4", [False], 4)
+    assert summary.succeeded <= 4 and summary.left == 40 - summary.succeeded
 
 
 def test_ctrl_c_terminates_the_workers_cleans_up_and_propagates():
