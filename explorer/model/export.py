@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from explorer import runner
 from explorer.model import atomic
 from explorer.model.atomic import remove_stale_temps
 from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
@@ -52,7 +53,6 @@ from explorer.model.dataset import scan_folder
 from explorer.model.errors import AudioFileError
 from explorer.model.spectrogram import Spectrogram, SpectrogramParams, compute_file
 from explorer.runner import (  # noqa: F401 - the CLI and the window find them here
-    DEFAULT_START_METHOD,
     SINGLE_THREAD_START_METHOD,
     WORKER_START_SECONDS,
     DaskUnavailable,
@@ -422,8 +422,6 @@ def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None
     does the same cleanup and propagates. `scheduler`: a Dask scheduler address or Client.
     Worker processes start only when the work left is estimated above `workers_threshold`
     seconds (0: at once)."""
-    from explorer import runner
-
     known = [ExportResult(t.src, t.dst, False, t.problem) for t in tasks if t.problem is not None]
     todo = [(str(t.src), str(t.dst)) for t in tasks if not t.done and t.problem is None]
     report = None

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from explorer.runner.chunks import chunks
-from explorer.runner.dask import DaskUnavailable, connect
+from explorer.runner.dask import DaskUnavailable, connect, run_dask
 from explorer.runner.job import Cancelled, Job, Work
 from explorer.runner.pool import (
     DEFAULT_START_METHOD,
@@ -75,8 +75,6 @@ def run(items: Sequence[Any], work: Work, context: Any = None, *, jobs: int | No
         if not items:
             pass
         elif scheduler:
-            from explorer.runner.dask import run_dask
-
             run_dask(items, job, scheduler, tally, stop)
         elif jobs == 1:
             run_here(items, job, tally, stop)
