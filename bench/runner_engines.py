@@ -5,6 +5,8 @@ bench/export_dataset.py (3.8 s at 16 kHz, to PNG), in this process after its imp
 start-up is not what differs), with forked workers, the same chunks (`runner.chunks`, by file
 size) and the same counting (`runner.progress.Tally`). The executor gets its best case: one future
 per chunk, results counted per chunk. Rounds alternate the order; each writes into a new folder.
+Besides wall time it gives the CPU time of this process and its workers (user + system): on a
+machine loaded by other work, wall times swing by 2x while CPU time shows what the engine costs.
 
 Usage: python bench/runner_engines.py [--clips 2000] [--jobs 2] [--rounds 3] [--keep DIR]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -49,6 +52,12 @@ def executor(todo: list, settings: ex.ExportSettings, jobs: int) -> int:
     return tally.finish().succeeded
 
 
+def _cpu() -> float:
+    """User + system time of this process and of its children that have ended (the workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 ENGINES = {"own pool": own_pool, "ProcessPoolExecutor": executor}
 
 
@@ -67,6 +76,7 @@ def main() -> None:
         make_clips(src, args.clips)
     settings = ex.ExportSettings(params=SpectrogramParams(kind="mel", power=1.0, db_ref="min"))
     times: dict[str, list[float]] = {name: [] for name in ENGINES}
+    cpu: dict[str, list[float]] = {name: [] for name in ENGINES}
     try:
         for r in range(args.rounds):
             names = list(ENGINES) if r % 2 == 0 else list(reversed(ENGINES))
@@ -75,14 +85,17 @@ def main() -> None:
                 tasks = ex.plan(src, out, settings)
                 ex.prepare_output(out, settings)
                 todo = [(str(t.src), str(t.dst)) for t in tasks]
+                cpu_start = _cpu()
                 start = time.perf_counter()
                 written = ENGINES[name](todo, settings, args.jobs)
                 times[name].append(time.perf_counter() - start)
+                cpu[name].append(_cpu() - cpu_start)
                 assert written == args.clips, f"{name}: {written} of {args.clips} written"
         print(f"{args.clips} clips, --jobs {args.jobs}, {args.rounds} rounds (best, worst):")
-        for name, values in times.items():
-            print(f"  {name:20s} {min(values):6.2f} s  {max(values):6.2f} s   "
-                  f"({', '.join(f'{v:.2f}' for v in values)})")
+        for name in ENGINES:
+            for what, values in (("wall", times[name]), ("CPU", cpu[name])):
+                print(f"  {name:20s} {what:4s} {min(values):6.2f} s  {max(values):6.2f} s   "
+                      f"({', '.join(f'{v:.2f}' for v in values)})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

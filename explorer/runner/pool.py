@@ -1,13 +1,17 @@
 """Worker processes: up to N, each fed chunks of consecutive items over its own pipe.
 
-Why not `concurrent.futures.ProcessPoolExecutor` (measured on bench/export_dataset.py, 2000 clips
-of 3.8 s to PNG, 2 cores, the machine loaded by other jobs): FIGURES. Beyond speed, what this pool
-does and the executor does not:
+Why not `concurrent.futures.ProcessPoolExecutor`: not for speed. bench/runner_engines.py (2000
+clips of 3.8 s to PNG, --jobs 2, forked workers, same chunks, the executor in its best case of one
+future per chunk; a 2-core machine shared with other jobs, 6 rounds) gave this pool 7.1-20.1 s wall,
+10.0-13.4 s CPU, and the executor 6.6-17.6 s wall, 9.5-13.6 s CPU: the same within noise. The pool
+stays for what it does and the executor does not:
 - a worker that dies (killed, out of memory, a crash in a C library) fails only the item it was
   on: its other items are requeued and a fresh worker starts. The executor's BrokenProcessPool
-  fails every pending future, so one bad file would end the whole run;
+  fails every pending future, so one bad file would end the whole run (multiprocessing.Pool
+  instead waits for ever on the lost task);
 - cancel and Ctrl+C terminate the workers at once and remove what they were writing (the job's
   `cleanup` hook, by pid); the executor can only cancel futures that have not started;
+- progress per item, not per chunk (results come back one by one over the pipe);
 - in the window, the calling process starts on the items at once and starts workers (forkserver)
   only when the work left is worth their start-up; the CLI forks them at once.
 """
