@@ -14,6 +14,8 @@ from explorer.runner import pool
 from tests.runner.work import Plan, square
 
 METHODS = ["fork", pool.DEFAULT_START_METHOD] if pool.DEFAULT_START_METHOD != "fork" else ["fork"]
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="no fork on this platform")
 
 
 @pytest.mark.parametrize("method", [m for m in METHODS if m in multiprocessing.get_all_start_methods()])
@@ -70,6 +72,7 @@ def test_progress_counts_known_results_and_skipped_items():
     assert summary.failures == known
 
 
+@needs_fork
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_result_that_fails_everything_stops_the_run_once(jobs):
     """`stops` flags the first failure as a wall (disk full): the run stops there; the wall is
@@ -92,6 +95,7 @@ def test_a_result_that_fails_everything_stops_the_run_once(jobs):
     assert summary.succeeded <= 4 and summary.left == 40 - summary.succeeded
 
 
+@needs_fork
 def test_ctrl_c_terminates_the_workers_cleans_up_and_propagates():
     cleaned = []
 
