@@ -72,8 +72,9 @@ def test_spectrogram_stats_json_equal_the_model(speech_path):
 def test_spectrogram_npy_and_png(tmp_path, robin_path):
     npy, png = tmp_path / "r.npy", tmp_path / "r.png"
     common = ["--kind", "mel", "--n-mels", "64", "--hop-length", "256", "--sr", "22050"]
-    assert run("spectrogram", robin_path, *common, "-o", npy).returncode == 0
-    assert run("spectrogram", robin_path, *common, "-o", png).returncode == 0
+    for out in (npy, png):
+        result = run("spectrogram", robin_path, *common, "-o", out)
+        assert result.returncode == 0, result.stderr
     params = SpectrogramParams(kind="mel", n_mels=64, hop_length=256)
     expected = compute(load(robin_path, sr=22050), params).values
     array = np.load(npy)
