@@ -366,13 +366,13 @@ class LiveInput:
                     self._last_progress = (0, _monotonic())
                     self.state, self.message = "running", f"{spec.label} at {rate} Hz"
             if not current:  # the user moved on while it opened
-                _close(stream)
+                devices.close_stream(stream)  # bounded: a frozen server cannot hang it
 
     def _close_stream(self) -> None:
         with self._lock:
             stream, self._stream = self._stream, None
         if stream is not None:
-            _close(stream)
+            devices.close_stream(stream)  # bounded: a frozen server cannot hang it
 
     def _open(self, spec: SourceSpec) -> tuple[Any, StampedRing, _StreamStats, int]:
         factory = self.stream_factory
@@ -420,7 +420,7 @@ class LiveInput:
         try:
             stream.start()
         except BaseException:
-            _close(stream)
+            devices.close_stream(stream)  # bounded: a frozen server cannot hang it
             raise
         return stream, ring, stats, rate
 
@@ -441,15 +441,3 @@ def _input_rate(sd: Any, device: int | str | None, preferred: int) -> int:
 def _describe(spec: SourceSpec, exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return f"cannot open {spec.label}: {text}"
-
-
-def _close(stream: Any) -> None:
-    try:
-        stream.abort()
-    except Exception as exc:
-        log.info("aborting the input stream failed: %s", exc)
-    try:
-        stream.close()
-    except Exception as exc:  # a vanished device must not make closing fail
-        log.info("closing the input stream failed: %s", exc)
-    devices.untrack(stream)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import struct
 import tempfile
@@ -15,6 +13,7 @@ import pytest
 import soundfile as sf
 
 from explorer.model import AudioFileError, from_array, info, load
+from tests.nobody import as_nobody
 
 SR = 8000
 
@@ -149,24 +148,6 @@ def test_cut_inside_the_header(tmp_path):
     _expect_error(path, "unreadable audio")
 
 
-@contextlib.contextmanager
-def _as_nobody():
-    """Root reads any file: as root (CI), act as 'nobody' for the block, as a user would be."""
-    if os.geteuid() != 0:
-        yield
-        return
-    os.setegid(NOBODY)
-    os.seteuid(NOBODY)
-    try:
-        yield
-    finally:
-        os.seteuid(0)
-        os.setegid(0)
-
-
-NOBODY = 65534
-
-
 def test_unreadable():
     folder = Path(tempfile.mkdtemp(prefix="explorer-locked-"))  # not under root's private tmp_path
     try:
@@ -174,7 +155,7 @@ def test_unreadable():
         path = folder / "locked.wav"
         sf.write(path, _signal(), SR)
         path.chmod(0)
-        with _as_nobody():
+        with as_nobody():
             _expect_error(path, "cannot be read (permission denied)")
     finally:
         shutil.rmtree(folder)

@@ -56,3 +56,20 @@ def window_on_samples(qtbot, make_window, samples_dir):
     first = sorted(samples_dir.glob("*.wav"))[0]
     wait_loaded(qtbot, window, first)
     return window
+
+
+@pytest.fixture
+def save_dialog(monkeypatch):
+    """answer(module, path): that module's save dialog picks `path`; its warning boxes' texts are
+    collected in the list it returns (what the user would have read)."""
+
+    def answer(module, path, selected_filter: str = "") -> list[str]:
+        warnings: list[str] = []
+        monkeypatch.setattr(module.QFileDialog, "getSaveFileName",
+                            staticmethod(lambda *a, **k: (str(path), selected_filter)))
+        monkeypatch.setattr(module.QMessageBox, "warning",
+                            staticmethod(lambda parent, title, text, *a: warnings.append(text)))
+        return warnings
+
+    return answer
+

@@ -286,7 +286,7 @@ def test_the_window_docks_the_live_view_and_builds_it_on_demand(qtbot, make_wind
     assert window.windowTitle() == "Audio Explorer — recorded"
 
 
-def test_saving_a_recording_on_a_full_disk_says_why(qtbot, make_view, small_disk, monkeypatch):
+def test_saving_a_recording_on_a_full_disk_says_why(qtbot, make_view, small_disk, save_dialog):
     from explorer.ui.live import recording as live_recording
 
     player = TapPlayer()
@@ -296,11 +296,7 @@ def test_saving_a_recording_on_a_full_disk_says_why(qtbot, make_view, small_disk
     path = small_disk.root / "live.wav"
     path.write_bytes(b"old take")
     small_disk.fill()
-    warnings = []
-    monkeypatch.setattr(live_recording.QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(path), "")))
-    monkeypatch.setattr(live_recording.QMessageBox, "warning",
-                        staticmethod(lambda parent, title, text, *a: warnings.append(text)))
+    warnings = save_dialog(live_recording, path)
     view.save_button.click()
     assert warnings == [f"cannot write {path}: disk full"]
     assert view.status_label.text() == warnings[0]

@@ -379,17 +379,13 @@ def test_clicking_into_a_row_selects_it(panel, qtbot):
     assert [t.frequency for t in panel.tones()] == [500, 700, 600]
 
 
-def test_save_on_a_full_disk_says_why_and_keeps_the_old_file(panel, small_disk, monkeypatch):
+def test_save_on_a_full_disk_says_why_and_keeps_the_old_file(panel, small_disk, save_dialog):
     from explorer.ui.tones import panel as tone_panel
 
     path = small_disk.root / "tone.wav"
     path.write_bytes(b"old tone")
     small_disk.fill()
-    warnings = []
-    monkeypatch.setattr(tone_panel.QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(path), "WAV, 16-bit PCM (*.wav)")))
-    monkeypatch.setattr(tone_panel.QMessageBox, "warning",
-                        staticmethod(lambda parent, title, text, *a: warnings.append(text)))
+    warnings = save_dialog(tone_panel, path, "WAV, 16-bit PCM (*.wav)")
     panel.save_button.click()
     assert warnings == [f"cannot write {path}: disk full"]
     assert warnings[0] in panel.status_text()
