@@ -48,7 +48,7 @@ def reference(path) -> dict:
     silent = sum(math.sqrt(np.mean(f ** 2)) < 10 ** (-60 / 20) for f in frames)
     n = 2048
     count = len(mono) // n
-    pick = sorted(set(np.linspace(0, count - 1, min(count, 256)).astype(int)))
+    pick = sorted(set(np.linspace(0, count - 1, min(count, measure.BANDWIDTH_FRAMES)).astype(int)))
     window = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n) / n)
     power = np.mean([np.abs(np.fft.rfft(mono[k * n:(k + 1) * n] * window)) ** 2 for k in pick], axis=0)
     band = np.flatnonzero(power >= power.max() * 1e-7)[-1] * rate / n if power.max() > 0 else 0.0
