@@ -112,6 +112,14 @@ class FileMeasurement:
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(FileMeasurement))
 
 
+def preload() -> None:
+    """Import what measuring needs (scipy.signal, scipy.fft, pyloudnorm: ~0.5 s) now, not on the
+    first file; this module stays light to import for the window's table."""
+    import pyloudnorm  # noqa: F401
+    import scipy.fft  # noqa: F401
+    import scipy.signal  # noqa: F401
+
+
 def _db(value: float) -> float:
     return 20.0 * math.log10(value) if value > 0 else float("-inf")
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from explorer.model import scan as scan_module
+from explorer.model import scan_work
 from explorer.model.dataset import scan_folder
 from explorer.model.measure import COLUMNS, FileMeasurement
 from explorer.model.reports import write_report
@@ -121,7 +121,7 @@ def test_second_scan_comes_from_the_cache_identical_and_fast(defects, monkeypatc
         raise AssertionError(f"{path} decoded again")
 
     readable = [p for p in paths if p.name != "broken.wav"]
-    monkeypatch.setattr(scan_module, "measure_one", no_decoding)
+    monkeypatch.setattr(scan_work.measure, "measure_one", no_decoding)
     start = time.perf_counter()
     second = scan_dataset(readable, root=defects, jobs=1)
     seconds = time.perf_counter() - start
