@@ -8,6 +8,8 @@ import csv
 import json
 import math
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -183,11 +185,36 @@ def test_writers_round_trip(defects, tmp_path):
     assert not list(tmp_path.glob(".*.part"))
 
 
-def test_dask_local_cluster_gives_the_same_report(defects):
-    distributed = needs.module("distributed", "needs audio-explorer[cluster] (dask)")
-    local = scan_dataset(scan_folder(defects), root=defects, jobs=1, cache=False)
+DASK_SCRIPT = """
+import sys
+from pathlib import Path
+
+import distributed
+
+from explorer.model.dataset import scan_folder
+from explorer.model.scan import scan_dataset
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    local = scan_dataset(scan_folder(folder), root=folder, jobs=1, cache=False)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster:
-        remote = scan_dataset(scan_folder(defects), root=defects, cache=False,
+        remote = scan_dataset(scan_folder(folder), root=folder, cache=False,
                               scheduler=cluster.scheduler_address)
-    assert remote.rows == local.rows
+    assert len(local.rows) == len(remote.rows) > 10
+    print("same" if remote.rows == local.rows else f"differ: {local.rows} {remote.rows}")
+"""
+
+
+def test_dask_local_cluster_gives_the_same_report(defects, tmp_path):
+    """In a process of its own: a LocalCluster leaves this one changed (later in-process
+    spectrograms differ from a subprocess's in their last bits)."""
+    needs.module("distributed", "needs audio-explorer[cluster] (dask)")
+    script = tmp_path / "dask_scan.py"
+    script.write_text(DASK_SCRIPT)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    result = subprocess.run([sys.executable, str(script), str(defects)], capture_output=True, text=True,
+                            timeout=300, env=env, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "same", result.stdout[-2000:]
