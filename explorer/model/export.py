@@ -20,10 +20,11 @@ Rules:
 - Every output is written to a hidden temporary file in the same folder, then renamed over the
   final name (`os.replace`), so a killed export never leaves a half file under the final name;
   temporary files of dead processes are removed by the next `prepare_output`.
-- `jobs` > 1 runs up to that many worker processes (one BLAS/STFT thread each), each fed chunks
-  of files over its own pipe. The calling process starts exporting at once and starts the workers
-  only when the work left is worth their start-up (~1.5 s); 1 runs in the calling thread.
-  `scheduler` runs on a Dask cluster instead (same code per file, chunks as Dask tasks).
+- Running is `explorer.runner`'s (the engine shared by every per-file job): `jobs` > 1 runs up to
+  that many worker processes (one BLAS/STFT thread each), 1 runs in the calling thread, and
+  `scheduler` runs on a Dask cluster. What is export's: the work per file (`export_file`), its
+  failed result, the removal of a killed worker's temporary files, and a write error that fails
+  every later file (disk full) stopping the run, said once.
 
 No Qt here: the window calls these from its worker pool and relays `progress` as a signal.
 """
@@ -33,54 +34,39 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
-import multiprocessing
 import os
 import platform
-import queue
 import re
-import signal
-import sys
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from explorer import runner
 from explorer.model import atomic
 from explorer.model.atomic import remove_stale_temps
 from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
 from explorer.model.dataset import scan_folder
 from explorer.model.errors import AudioFileError
 from explorer.model.spectrogram import Spectrogram, SpectrogramParams, compute_file
+from explorer.runner import (  # noqa: F401 - the CLI and the window find them here
+    SINGLE_THREAD_START_METHOD,
+    WORKER_START_SECONDS,
+    DaskUnavailable,
+    RunProgress,
+    RunSummary,
+    tune_process,
+)
+from explorer.runner import connect as connect_dask  # noqa: F401
 
 FORMATS = ("png", "npy")
 DEPTHS = (8, 16)
 PARAMS_FILE = "params.json"
-#: What the worker processes import before their first file (forkserver preloads these once).
-WORKER_MODULES = ("explorer.model.export", "threadpoolctl")
-#: forkserver starts workers by forking a warm server (no re-import per worker); spawn elsewhere.
-#: A frozen (PyInstaller) app can only spawn: its executable re-enters through freeze_support().
-DEFAULT_START_METHOD = ("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                        and not getattr(sys, "frozen", False) else "spawn")
-#: Where the caller is known to run one thread (the CLI) on Linux, workers are forked copies of
-#: it: they start in milliseconds, not the ~0.4 s of a forkserver's fresh interpreter. Never in
-#: the window (Qt's threads make fork unsafe) nor in a frozen app.
-SINGLE_THREAD_START_METHOD = ("fork" if platform.system() == "Linux"
-                              and not getattr(sys, "frozen", False) else DEFAULT_START_METHOD)
-#: The pool collects results at most this often (seconds): waking per file cost the parent
-#: ~0.3 s of CPU per 1000 files, taken from the workers on a 2-core machine.
-COLLECT_INTERVAL = 0.02
 #: zlib level of exported PNGs: datasets favour speed (level 1: ~3x faster, ~3% bigger).
 PNG_LEVEL = 1
-
-#: About what starting the worker processes costs (a new interpreter importing numpy,
-#: on a loaded 2-core machine). This process keeps working meanwhile, so workers pay off when
-#: the work left exceeds it: an export expected to end sooner in this process starts none.
-WORKER_START_SECONDS = 1.5
 
 # ---------------------------------------------------------------------------------------------
 # Settings and params.json
@@ -339,10 +325,59 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
                         (int(values.shape[0]), int(values.shape[1])), warning=spec.warning)
 
 
-def export_chunk(pairs: Sequence[tuple[str, str]], settings: ExportSettings,
-                 workers: int | None = 1) -> list[ExportResult]:
-    """export_one over several files (the unit of work sent to a Dask worker)."""
-    return [export_one(src, dst, settings, workers=workers) for src, dst in pairs]
+
+
+def export_file(pair: tuple[str, str], settings: ExportSettings, cancelled: Callable[[], bool] | None,
+                threads: int | None) -> ExportResult:
+    """The runner's work function: one (source, output) pair, as strings (light to send)."""
+    return export_one(pair[0], pair[1], settings, workers=threads, cancelled=cancelled)
+
+
+def _failed(pair: tuple[str, str], reason: str) -> ExportResult:
+    return ExportResult(Path(pair[0]), Path(pair[1]), False, reason)
+
+
+def _remove_temps(pair: tuple[str, str], pid: int) -> None:
+    """Belt and braces: the temporary file a killed worker `pid` was writing for this output."""
+    dst = Path(pair[1])
+    for tmp in dst.parent.glob(f".{_glob_escape(dst.name)}.{pid}.*.part"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _source_size(pair: tuple[str, str]) -> int:
+    try:
+        return os.stat(pair[0]).st_size
+    except OSError:
+        return 0
+
+
+class _Wall:
+    """The runner's `stops` hook: a write error that fails every later file (disk full, a read-only
+    file system, no permission on the output folder itself) stops the run; once stopped, every
+    write error in flight is the same wall again, said once."""
+
+    def __init__(self, tasks: Sequence[Task]) -> None:
+        folders = {t.dst.parent for t in tasks}
+        self.root = Path(os.path.commonpath(list(folders))) if folders else None
+
+    def __call__(self, result: ExportResult, stopped: bool) -> str | None:
+        if result.error is None:
+            return None
+        if stopped or self._fails_everything(result):
+            return result.reason
+        return None
+
+    def _fails_everything(self, result: ExportResult) -> bool:
+        if result.error in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            return True
+        if result.error in (errno.EACCES, errno.EPERM) and self.root is not None:
+            return not os.access(self.root, os.W_OK)
+        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,95 +385,30 @@ def export_chunk(pairs: Sequence[tuple[str, str]], settings: ExportSettings,
 
 
 @dataclass(frozen=True)
-class ExportProgress:
-    """A snapshot after each file: counts of this run, and the file just finished."""
-
-    done: int
-    total: int
-    written: int
-    failed: int
-    up_to_date: int
-    elapsed: float
-    result: ExportResult | None = None
+class ExportProgress(RunProgress):
+    """A snapshot after each file: counts of this run, and the file just finished (`result`)."""
 
     @property
-    def rate(self) -> float:
-        """Files per second so far."""
-        return self.done / self.elapsed if self.elapsed > 0 else 0.0
+    def written(self) -> int:
+        return self.succeeded
 
     @property
-    def remaining_seconds(self) -> float | None:
-        rate = self.rate
-        return (self.total - self.done) / rate if rate > 0 else None
+    def up_to_date(self) -> int:
+        return self.skipped
 
 
 @dataclass
-class ExportSummary:
-    total: int = 0          # audio files found
-    written: int = 0
-    up_to_date: int = 0     # skipped: already done
-    failed: int = 0
-    cancelled: bool = False
-    seconds: float = 0.0
-    failures: list[ExportResult] = field(default_factory=list)
-    #: The write error that stopped the run because it fails every file (disk full...), once.
-    stopped: str | None = None
-    #: Files neither written nor failed: left when cancelled, interrupted or stopped.
-    left: int = 0
+class ExportSummary(RunSummary):
+    """What a run did: `total` audio files found, `written`, `up_to_date` (skipped), `failed`
+    (ExportResults in `failures`), `stopped` by a write error that fails every file, `left`."""
 
     @property
-    def rate(self) -> float:
-        ran = self.written + self.failed
-        return ran / self.seconds if self.seconds > 0 else 0.0
+    def written(self) -> int:
+        return self.succeeded
 
-
-class ExportCancelled(Exception):
-    pass
-
-
-class _Tally:
-    def __init__(self, tasks: Sequence[Task], progress: Callable[[ExportProgress], Any] | None) -> None:
-        self.summary = ExportSummary(total=len(tasks), up_to_date=sum(t.done for t in tasks))
-        self.total = sum(not t.done for t in tasks)
-        self.done = 0
-        self.progress = progress
-        self.start = time.perf_counter()
-        self.last: deque[ExportResult] = deque(maxlen=64)
-        folders = {t.dst.parent for t in tasks}
-        self.root = Path(os.path.commonpath(list(folders))) if folders else None
-        self.stop_error: int | None = None
-
-    def _fails_everything(self, result: ExportResult) -> bool:
-        """Disk full, a read-only file system, or no permission on the output folder itself."""
-        if result.error in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-            return True
-        if result.error in (errno.EACCES, errno.EPERM) and self.root is not None:
-            return not os.access(self.root, os.W_OK)
-        return False
-
-    def recent(self, count: int) -> list[ExportResult]:
-        return list(self.last)[-count:] if count > 0 else []
-
-    def add(self, result: ExportResult) -> None:
-        s = self.summary
-        if not result.ok and self.stop_error is not None and result.error is not None:
-            return  # the same wall again, from a file in flight when the run stopped: said once
-        if not result.ok and self._fails_everything(result):
-            self.stop_error = result.error
-            s.stopped = result.reason
-            s.seconds = time.perf_counter() - self.start
-            return
-        self.done += 1
-        self.last.append(result)
-        if result.ok:
-            s.written += 1
-        else:
-            s.failed += 1
-            s.failures.append(result)
-        s.seconds = time.perf_counter() - self.start
-        if self.progress is not None:
-            self.progress(ExportProgress(self.done, self.total, s.written, s.failed, s.up_to_date,
-                                         s.seconds, result))
+    @property
+    def up_to_date(self) -> int:
+        return self.skipped
 
 
 def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None = None,
@@ -452,39 +422,20 @@ def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None
     does the same cleanup and propagates. `scheduler`: a Dask scheduler address or Client.
     Worker processes start only when the work left is estimated above `workers_threshold`
     seconds (0: at once)."""
-    tally = _Tally(tasks, progress)
-    for task in tasks:
-        if task.problem is not None:
-            tally.add(ExportResult(task.src, task.dst, False, task.problem))
-    todo = [t for t in tasks if not t.done and t.problem is None]
-    jobs = max(1, min(int(jobs or os.cpu_count() or 1), len(todo) or 1))
-    asked = cancelled
+    known = [ExportResult(t.src, t.dst, False, t.problem) for t in tasks if t.problem is not None]
+    todo = [(str(t.src), str(t.dst)) for t in tasks if not t.done and t.problem is None]
+    report = None
+    if progress is not None:
+        def report(p: RunProgress) -> None:
+            progress(ExportProgress(p.done, p.total, p.succeeded, p.failed, p.skipped, p.elapsed,
+                                    p.result))
 
-    def cancelled() -> bool:  # the caller's cancel, or a write error that fails every file
-        return tally.stop_error is not None or (asked is not None and bool(asked()))
-
-    try:
-        if not todo:
-            pass
-        elif scheduler:
-            _run_dask(todo, settings, scheduler, tally, cancelled)
-        elif jobs == 1:
-            for task in todo:
-                if cancelled is not None and cancelled():
-                    raise ExportCancelled
-                try:
-                    tally.add(export_one(task.src, task.dst, settings, cancelled=cancelled))
-                except InterruptedError:
-                    raise ExportCancelled from None
-        else:
-            _run_pool(todo, settings, jobs, tally, cancelled, start_method or DEFAULT_START_METHOD,
-                      workers_threshold)
-    except ExportCancelled:
-        tally.summary.cancelled = tally.stop_error is None
-    s = tally.summary
-    s.seconds = time.perf_counter() - tally.start
-    s.left = tally.total - s.written - s.failed
-    return s
+    summary = runner.run(todo, export_file, settings, jobs=jobs, scheduler=scheduler,
+                         progress=report, cancelled=cancelled, start_method=start_method,
+                         workers_threshold=workers_threshold, failed=_failed, cleanup=_remove_temps,
+                         weight=_source_size, stops=_Wall(tasks), known=known,
+                         skipped=sum(t.done for t in tasks), name="audio-explorer-export")
+    return ExportSummary(**{f.name: getattr(summary, f.name) for f in fields(summary)})
 
 
 def written_since(tasks: Iterable[Task], since_ns: int) -> int:
@@ -520,411 +471,6 @@ def export_folder(src_dir: str | Path, out_dir: str | Path, settings: ExportSett
     return run_export(tasks, settings, jobs=jobs, progress=progress, cancelled=cancelled,
                       scheduler=scheduler, **options)
 
-
-def chunk_tasks(tasks: Sequence[Task], parts: int, max_files: int = 64) -> list[list[Task]]:
-    """Consecutive runs of tasks of about total_bytes / parts each (long files alone)."""
-    sizes = []
-    for t in tasks:
-        try:
-            sizes.append(t.src.stat().st_size)
-        except OSError:
-            sizes.append(0)
-    target = max(1, sum(sizes) // max(1, parts))
-    chunks: list[list[Task]] = []
-    current: list[Task] = []
-    acc = 0
-    for task, size in zip(tasks, sizes, strict=True):
-        current.append(task)
-        acc += size
-        if acc >= target or len(current) >= max_files:
-            chunks.append(current)
-            current, acc = [], 0
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-# -- worker processes ---------------------------------------------------------------------------
-
-
-def tune_process() -> None:
-    """Settings for a process that exports many files (the worker processes; the CLI's own).
-
-    - One BLAS thread: parallelism comes from processes (or the STFT's block threads); OpenBLAS
-      threads spinning beside them only steal the cores (measured: CPU time 2x wall time).
-    - glibc's malloc keeps freed memory up to 64 MB instead of unmapping it: every file allocates
-      and frees the same few MB of temporaries, and mmap/munmap of fresh zeroed pages made each
-      short clip about 2x slower. Process-wide, so the GUI does not call this in its own process."""
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except Exception:  # not installed, or no BLAS found: only a speed matter
-        pass
-    if platform.system() == "Linux":
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL("libc.so.6")
-            m_trim_threshold, m_mmap_threshold = -1, -3
-            libc.mallopt(m_mmap_threshold, 64 << 20)
-            libc.mallopt(m_trim_threshold, 128 << 20)
-        except (OSError, AttributeError):  # not glibc
-            pass
-
-
-def _terminate_handler(signum, frame):  # pragma: no cover - runs in the worker processes
-    raise SystemExit(128 + signum)
-
-
-def _worker_main(conn, settings: ExportSettings,
-                 inherited: Sequence[int] = ()) -> None:  # pragma: no cover - worker processes
-    """A worker process. Ctrl+C is the parent's to handle; SIGTERM (the parent cancelling) unwinds
-    so that the temporary file of the file being written is removed. `inherited`: the parent's
-    ends of the pipes (a forked worker holds copies), closed so that each pipe sees EOF when the
-    parent dies."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _terminate_handler)
-    for fd in inherited:
-        with contextlib.suppress(OSError):
-            os.close(fd)
-    tune_process()
-    parent = os.getppid()
-    _serve(conn, settings, lambda: os.getppid() != parent)
-
-
-def _serve(conn, settings: ExportSettings, stop: Callable[[], bool]) -> None:
-    """Files arrive in chunks over conn; one result goes back per file. Stops at None, at a closed
-    pipe, or when stop() (the parent died, or cancelled) -- never in the middle of a write."""
-    try:
-        while True:
-            try:
-                chunk = conn.recv()
-            except (EOFError, OSError):
-                return
-            if chunk is None:
-                return
-            for src, dst in chunk:
-                if stop():
-                    return
-                try:
-                    result = export_one(src, dst, settings, workers=1, cancelled=stop)
-                except InterruptedError:
-                    return
-                conn.send(result)
-    except (SystemExit, KeyboardInterrupt, BrokenPipeError, EOFError):
-        return
-    finally:
-        with contextlib.suppress(OSError):
-            conn.close()
-
-
-@contextlib.contextmanager
-def _sigint_ignored():
-    """SIGINT ignored for a moment (main thread only: elsewhere there is no Ctrl+C to fear). A
-    child started meanwhile inherits the ignored disposition across exec and keeps it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
-
-
-class _Worker:
-    def __init__(self, ctx, settings: ExportSettings, siblings: Sequence[_Worker] = ()) -> None:
-        self.conn, child = ctx.Pipe(duplex=True)
-        inherited: list[int] = []
-        if ctx.get_start_method() == "fork":  # the child gets every fd of ours: list the pipes'
-            inherited = [self.conn.fileno()] + [w.conn.fileno() for w in siblings
-                                                 if not w.conn.closed]
-        self.process = ctx.Process(target=_worker_main, args=(child, settings, inherited),
-                                   daemon=True, name="audio-explorer-export")
-        self.process.start()
-        child.close()
-        self.inflight: deque[Task] = deque()
-        self.sentinel = self.process.sentinel
-
-    def alive(self) -> bool:
-        return self.process.is_alive()
-
-    def send(self, chunk: list[Task]) -> None:
-        self.conn.send([(str(t.src), str(t.dst)) for t in chunk])
-        self.inflight.extend(chunk)
-
-    def stop(self, terminate: bool) -> None:
-        if not terminate:
-            with contextlib.suppress(OSError, ValueError):
-                self.conn.send(None)
-            self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(timeout=5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(timeout=5)
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if terminate:  # belt and braces: a worker killed before it could clean up after itself
-            for task in self.inflight:
-                pattern = f".{_glob_escape(task.dst.name)}.{self.process.pid}.*.part"
-                for tmp in task.dst.parent.glob(pattern):
-                    with contextlib.suppress(OSError):
-                        tmp.unlink()
-
-
-def _glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _start_context(method: str):
-    """The multiprocessing context; with forkserver, its server is started now, Ctrl+C ignored, so
-    that it and every worker forked from it ignore Ctrl+C (the parent handles it: no tracebacks
-    from children). Starting the server returns at once; it imports WORKER_MODULES meanwhile."""
-    ctx = multiprocessing.get_context(method)
-    if method == "forkserver":
-        from multiprocessing import forkserver
-
-        ctx.set_forkserver_preload(list(WORKER_MODULES))
-        with _sigint_ignored():
-            forkserver.ensure_running()
-    return ctx
-
-
-class _ThreadWorker(_Worker):
-    """The calling process's share of the work, on a thread that looks like a worker process."""
-
-    def __init__(self, settings: ExportSettings) -> None:
-        import multiprocessing.connection as mpc
-
-        self.conn, child = mpc.Pipe(duplex=True)
-        self.cancel = threading.Event()
-        self.thread = threading.Thread(target=_serve, args=(child, settings, self.cancel.is_set),
-                                       name="export-local-worker", daemon=True)
-        self.thread.start()
-        self.inflight = deque()
-        self.sentinel = None
-
-    def alive(self) -> bool:
-        return self.thread.is_alive()
-
-    def stop(self, terminate: bool) -> None:
-        if terminate:
-            self.cancel.set()
-        with contextlib.suppress(OSError, ValueError):
-            self.conn.send(None)
-        self.thread.join()
-        with contextlib.suppress(OSError):
-            self.conn.close()
-
-
-class _Starter(threading.Thread):
-    """Starts worker processes off the calling thread: a new interpreter takes about a second to
-    import numpy, and the calling process exports files meanwhile."""
-
-    def __init__(self, ctx, settings: ExportSettings, count: int) -> None:
-        super().__init__(name="export-worker-starter", daemon=True)
-        self.ctx, self.settings, self.count = ctx, settings, count
-        self.started: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
-        self.stopping = threading.Event()
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            for _ in range(self.count):
-                if self.stopping.is_set():
-                    return
-                self.started.put(_Worker(self.ctx, self.settings))
-        except BaseException as exc:  # reported by the calling thread
-            self.error = exc
-
-
-def _run_pool(todo: list[Task], settings: ExportSettings, jobs: int, tally: _Tally,
-              cancelled: Callable[[], bool] | None, method: str, threshold: float) -> None:
-    """Up to `jobs` worker processes, each fed chunks of consecutive files over its own pipe.
-
-    With fork, the workers start at once (milliseconds each) and do all the work. Otherwise this
-    process starts exporting at once, on a thread, one chunk at a time; from its first files it
-    estimates the time left and starts the workers only if that is well above what starting them
-    costs (138 clips of 4 s finish in this process before workers would be up). It stops taking
-    chunks once all the workers are up (sharing the work with them for good slows them down:
-    measured)."""
-    from multiprocessing.connection import wait
-
-    pending: deque[list[Task]] = deque(chunk_tasks(todo, jobs * 8, max_files=32))
-    ctx = None
-    starter: _Starter | None = None
-    workers: list[_Worker] = []
-    local: _ThreadWorker | None = None
-    local_seconds: list[float] = []
-    begin = time.perf_counter()
-    clean = False
-
-    def new_worker() -> _Worker:
-        return _Worker(ctx, settings, workers)
-
-    def top_up(w: _Worker) -> None:
-        if w is local:
-            if pending and not w.inflight and len(workers) <= jobs and local.alive():
-                w.send(pending.popleft())
-            return
-        while pending and len(w.inflight) <= 16:
-            w.send(pending.popleft())
-
-    def worth_starting() -> bool:
-        if not pending:
-            return False
-        if threshold <= 0:
-            return True
-        if len(local_seconds) < 4:  # the first file pays this process's imports: not a measure
-            return time.perf_counter() - begin > threshold
-        per_file = sum(local_seconds[1:]) / (len(local_seconds) - 1)
-        left = len(todo) - tally.done
-        return per_file * left > threshold
-
-    try:
-        if method == "fork":  # before any thread of ours exists
-            ctx = multiprocessing.get_context("fork")
-            with _sigint_ignored():
-                for _ in range(jobs):
-                    workers.append(new_worker())
-                    top_up(workers[-1])
-        else:
-            local = _ThreadWorker(settings)
-            workers.append(local)
-            top_up(local)
-        while pending or any(w.inflight for w in workers):
-            if cancelled is not None and cancelled():
-                raise ExportCancelled
-            if starter is None and local is not None and worth_starting():
-                ctx = _start_context(method)
-                starter = _Starter(ctx, settings, jobs)
-                starter.start()
-            if starter is not None:
-                while not starter.started.empty():
-                    workers.append(starter.started.get())
-                    top_up(workers[-1])
-                if starter.error is not None:
-                    raise starter.error
-            if local is not None:
-                top_up(local)
-            busy = [w for w in workers if w.inflight]
-            handles = [w.conn for w in busy] + [w.sentinel for w in busy if w.sentinel is not None]
-            woke = time.perf_counter()
-            ready = wait(handles, timeout=0.1) if handles else []
-            if not handles:
-                time.sleep(0.02)  # workers still starting
-            for w in busy:
-                if w.conn in ready or (w.sentinel is not None and w.sentinel in ready):
-                    before = tally.done
-                    replacement = _collect(w, new_worker if ctx is not None else None, tally,
-                                           pending)
-                    if w is local:
-                        local_seconds.extend(r.seconds for r in tally.recent(tally.done - before))
-                    if replacement is not None:
-                        workers[workers.index(w)] = replacement
-                        w = replacement
-                    top_up(w)
-            if local is None or len(workers) > jobs:  # no local thread waiting for its next chunk
-                time.sleep(max(0.0, COLLECT_INTERVAL - (time.perf_counter() - woke)))
-        clean = True
-    finally:
-        if starter is not None:
-            starter.stopping.set()
-            starter.join()
-            while not starter.started.empty():
-                workers.append(starter.started.get())
-        for w in workers:
-            w.stop(terminate=not clean)
-
-
-def _collect(w: _Worker, new_worker: Callable[[], _Worker] | None, tally: _Tally,
-             pending: deque[list[Task]]) -> _Worker | None:
-    """Read what worker w has sent; if it died, fail the file it was on, requeue the rest of its
-    files one by one and return a fresh worker (from new_worker, when processes are in use)."""
-    try:
-        while w.inflight and w.conn.poll():
-            result = w.conn.recv()
-            w.inflight.popleft()
-            tally.add(result)
-        if w.alive() or not w.inflight:
-            return None
-    except (EOFError, OSError):
-        pass
-    code = "?"
-    if isinstance(w, _ThreadWorker):
-        w.thread.join(timeout=5)
-    else:
-        w.process.join(timeout=5)
-        code = w.process.exitcode
-    crashed = w.inflight.popleft()
-    tally.add(ExportResult(crashed.src, crashed.dst, False,
-                           f"the worker died on this file (exit code {code})"))
-    pending.extendleft([t] for t in reversed(w.inflight))
-    w.inflight.clear()
-    w.stop(terminate=True)
-    if not pending or new_worker is None:
-        return None
-    return new_worker()
-
-
-# -- Dask ---------------------------------------------------------------------------------------
-
-
-class DaskUnavailable(RuntimeError):
-    pass
-
-
-def connect_dask(address: str):
-    """A distributed.Client on the scheduler at address (connect timeout: Dask's
-    distributed.comm.timeouts.connect, 30 s unless configured). DaskUnavailable when Dask is not
-    installed or the scheduler cannot be reached."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise DaskUnavailable("--scheduler needs Dask: pip install 'audio-explorer[cluster]'") from None
-    try:
-        return Client(address, set_as_default=False)
-    except Exception as exc:
-        raise DaskUnavailable(f"cannot reach the Dask scheduler at {address} ({exc})") from None
-
-
-def _run_dask(todo: list[Task], settings: ExportSettings, scheduler, tally: _Tally,
-              cancelled: Callable[[], bool] | None) -> None:
-    """Chunks of files as tasks on a Dask cluster; the workers need the same paths and this
-    package installed. `scheduler`: an address, or a Client (then left open)."""
-    from distributed import as_completed
-
-    own = isinstance(scheduler, str)
-    client = connect_dask(scheduler) if own else scheduler
-    futures = []
-    try:
-        threads = max(1, sum(client.nthreads().values()))
-        owners = {}
-        for chunk in chunk_tasks(todo, threads * 8, max_files=32):
-            fut = client.submit(export_chunk, [(str(t.src), str(t.dst)) for t in chunk], settings, 1,
-                                pure=False)
-            owners[fut.key] = chunk
-            futures.append(fut)
-        for fut in as_completed(futures, loop=client.loop):
-            if cancelled is not None and cancelled():
-                raise ExportCancelled
-            try:
-                results = fut.result()
-            except Exception as exc:
-                reason = f"failed on the cluster ({type(exc).__name__}: {exc})"
-                results = [ExportResult(t.src, t.dst, False, reason) for t in owners[fut.key]]
-            for result in results:
-                tally.add(result)
-    finally:
-        if futures:
-            with contextlib.suppress(Exception):
-                client.cancel(futures)
-        if own:
-            with contextlib.suppress(Exception):
-                client.close()
 
 
 def describe(tasks: Iterable[Task]) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """Batch export (model part): outputs equal the model's arrays, params.json reproduces them, and the
-resume rules, atomic writes, bad files, worker processes and cancellation behave."""
+resume rules, atomic writes, bad files, worker processes and cancellation behave (the pool itself:
+tests/runner/)."""
 
 from __future__ import annotations
 
@@ -212,20 +213,6 @@ def test_forked_workers_do_all_the_work_with_identical_output(tmp_path, speech_p
     assert_same_files(tmp_path / "one", tmp_path / "two", "*.png")
 
 
-@needs_fork
-def test_forked_worker_sees_its_parent_go_away():
-    """A forked worker holds copies of every pipe end: it must close the parent's, or an idle
-    worker whose parent died would wait on its pipe for ever."""
-    ctx = multiprocessing.get_context("fork")
-    first = ex._Worker(ctx, ex.ExportSettings())
-    second = ex._Worker(ctx, ex.ExportSettings(), [first])
-    for w in (first, second):
-        w.conn.close()  # what the parent's death does to its ends
-    for w in (first, second):
-        w.process.join(timeout=10)
-        assert w.process.exitcode == 0, "the idle worker did not see EOF"
-
-
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_cancel_stops_cleanly(tmp_path, speech_path, jobs):
     src = tmp_path / "src"
@@ -255,39 +242,12 @@ def test_stale_temp_files_of_dead_processes_are_removed(tmp_path):
     assert not dead.exists() and mine.exists() and other.exists()
 
 
-def test_chunks_keep_order_and_cover_everything(tmp_path, speech_path):
-    paths = write_clips(tmp_path, speech_path, 50)
-    tasks = [ex.Task(p, p.with_suffix(".png")) for p in paths]
-    chunks = ex.chunk_tasks(tasks, 8, max_files=4)
-    assert [t for c in chunks for t in c] == tasks
-    assert all(1 <= len(c) <= 4 for c in chunks)
-
-
 def test_truncated_helper_is_really_truncated(tmp_path, speech_path):
     write_bad_files(tmp_path, speech_path)
     data = (tmp_path / "cut.wav").read_bytes()
     assert data[:4] == b"RIFF" and struct.unpack("<I", data[4:8])[0] > len(data)
     with pytest.raises(sf.LibsndfileError):
         sf.info(tmp_path / "cut.wav")
-
-
-def test_worker_processes_only_when_worth_starting(tmp_path, speech_path):
-    import multiprocessing
-
-    src = tmp_path / "src"
-    write_clips(src, speech_path, 12)
-    children = []
-
-    def progress(p):
-        children.append(len(multiprocessing.active_children()))
-
-    small = ex.export_folder(src, tmp_path / "a", ex.ExportSettings(), jobs=2, progress=progress)
-    assert small.written == 12 and max(children) == 0  # done here before workers would be up
-    children.clear()
-    eager = ex.export_folder(src, tmp_path / "b", ex.ExportSettings(), jobs=2, progress=progress,
-                             workers_threshold=0)
-    assert eager.written == 12 and max(children) > 0
-    assert not multiprocessing.active_children()  # and they are gone afterwards
 
 
 @needs_fork
