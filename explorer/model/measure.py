@@ -38,6 +38,8 @@ DC_OFFSET_LIMIT = 0.01
 BANDWIDTH_DB = 70.0
 #: FFT size of the long-term spectrum (bins of ~8 Hz at 16 kHz, ~22 Hz at 44.1 kHz).
 BANDWIDTH_N_FFT = 2048
+#: Frames of the long-term spectrum at most: enough for a stable mean, bounded on hour-long files.
+BANDWIDTH_FRAMES = 256
 #: Content ending below this share of Nyquist: the file was stored at > 2x the rate it needs.
 UPSAMPLED_RATIO = 0.5
 #: The gating block of BS.1770 (s): shorter files have no integrated loudness.
@@ -121,7 +123,7 @@ def rms_dbfs(samples: np.ndarray) -> float:
     if not samples.size:
         return float("-inf")
     flat = samples.reshape(-1)
-    return _db(math.sqrt(float(np.dot(flat, flat.astype(np.float64))) / flat.size))
+    return _db(math.sqrt(max(0.0, float(np.dot(flat, flat))) / flat.size))  # BLAS, one pass
 
 
 def clipped_fraction(samples: np.ndarray) -> float:
@@ -152,7 +154,8 @@ def silence_fraction(mono: np.ndarray, sample_rate: int) -> float:
     full = n // size
     power = []
     if full:
-        power.append(np.mean(np.square(mono[:full * size].reshape(full, size), dtype=np.float64), axis=1))
+        block = mono[:full * size].reshape(full, size)
+        power.append(np.einsum("ij,ij->i", block, block) / size)
     if n % size:
         power.append(np.array([np.mean(np.square(mono[full * size:], dtype=np.float64))]))
     p = np.concatenate(power)
@@ -166,16 +169,22 @@ def _hann(n: int) -> np.ndarray:
 
 
 def long_term_spectrum(mono: np.ndarray, n_fft: int = BANDWIDTH_N_FFT) -> np.ndarray:
-    """Mean power spectrum of Hann frames (hop n_fft/2; a short file is one zero-padded frame)."""
+    """Mean power spectrum of back-to-back Hann frames, at most BANDWIDTH_FRAMES of them spread
+    over the file (a short file is one zero-padded frame): where the band ends, not its detail."""
+    mono = np.asarray(mono, np.float32)
     if len(mono) < n_fft:
         frames = np.zeros((1, n_fft), np.float32)
         frames[0, :len(mono)] = mono
     else:
-        hop = n_fft // 2
-        count = 1 + (len(mono) - n_fft) // hop
-        frames = np.lib.stride_tricks.sliding_window_view(mono, n_fft)[::hop][:count]
-    spec = np.fft.rfft(frames * _hann(n_fft), axis=1)
-    return np.mean(spec.real ** 2 + spec.imag ** 2, axis=0)
+        count = len(mono) // n_fft
+        pick = np.unique(np.linspace(0, count - 1, min(count, BANDWIDTH_FRAMES)).astype(np.int64))
+        frames = mono[:count * n_fft].reshape(count, n_fft)[pick]
+    import scipy.fft  # single precision (numpy's rfft of float32 works in float64)
+
+    spec = scipy.fft.rfft(frames * _hann(n_fft), axis=1)
+    parts = spec.view(np.float32 if spec.dtype == np.complex64 else np.float64)
+    return np.einsum("fbk,fbk->b", parts.reshape(len(frames), -1, 2), parts.reshape(len(frames), -1, 2)) \
+        / len(frames)
 
 
 def bandwidth_hz(mono: np.ndarray, sample_rate: int) -> float:
@@ -218,12 +227,17 @@ def loudness_lufs(samples: np.ndarray, rate: int) -> float | None:
     total = frames / rate
     count = int(np.round((total - LOUDNESS_BLOCK) / (LOUDNESS_BLOCK * step))) + 1
     j = np.arange(count)
-    lo = (LOUDNESS_BLOCK * (j * step) * rate).astype(np.int64)
+    lo = np.minimum((LOUDNESS_BLOCK * (j * step) * rate).astype(np.int64), frames)
     hi = np.minimum((LOUDNESS_BLOCK * (j * step + 1) * rate).astype(np.int64), frames)
-    lo = np.minimum(lo, frames)
-    csum = np.zeros((frames + 1, channels))
-    np.cumsum(np.square(y), axis=0, out=csum[1:])
-    z = (csum[hi] - csum[lo]).T * (1.0 / (LOUDNESS_BLOCK * rate))  # channels x blocks
+    # sums of squares between consecutive block edges, then each block's as a sum of those
+    edges = np.unique(np.concatenate((lo, hi)))
+    starts = edges[edges < frames]
+    seg = np.add.reduceat(np.square(y), starts, axis=0) if len(starts) else np.zeros((0, channels))
+    cum = np.zeros((len(starts) + 1, channels))
+    np.cumsum(seg, axis=0, out=cum[1:])
+    where = np.searchsorted(starts, lo), np.searchsorted(starts, hi)
+    where = (where[0], np.where(hi >= frames, len(starts), where[1]))
+    z = (cum[where[1]] - cum[where[0]]).T * (1.0 / (LOUDNESS_BLOCK * rate))  # channels x blocks
     gains = np.array(LOUDNESS_GAINS[:channels])[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         block = -0.691 + 10.0 * np.log10(np.sum(gains * z, axis=0))
@@ -240,9 +254,9 @@ def loudness_lufs(samples: np.ndarray, rate: int) -> float | None:
 def audio_hash(samples: np.ndarray, sample_rate: int) -> str:
     """A hash of the decoded samples with their rate and channel count: equal audio in a WAV and
     a FLAC, or under two names, hashes the same."""
-    h = hashlib.blake2b(digest_size=16)
+    h = hashlib.sha1(usedforsecurity=False)  # dedup, not security: SHA-1 is the fastest here
     h.update(f"{int(sample_rate)}:{samples.shape[1]}:".encode())
-    h.update(np.ascontiguousarray(samples, dtype=np.float32).tobytes())
+    h.update(memoryview(np.ascontiguousarray(samples, dtype=np.float32)).cast("B"))
     return h.hexdigest()
 
 
