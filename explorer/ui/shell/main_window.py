@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +24,8 @@ from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
+from explorer.ui.dataset.link import DatasetLink
+from explorer.ui.dataset.transcript import TranscriptLabel
 from explorer.ui.files.browser import FileBrowser, listing_error
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
@@ -71,8 +74,16 @@ class MainWindow(QMainWindow):
         self.controls = SpectrogramControls(self.session.params)
         self.transport = TransportBar(self.playback, devices)
 
+        # the current file's transcript (when the dataset has one) under the waveform
+        self.transcript = TranscriptLabel()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.waveform, 1)
+        top_layout.addWidget(self.transcript)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.waveform)
+        splitter.addWidget(top)
         splitter.addWidget(self.spectrogram)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -97,6 +108,7 @@ class MainWindow(QMainWindow):
                                         self.controls, Qt.DockWidgetArea.RightDockWidgetArea,
                                         scroll=True)
         self._add_optional_panels()
+        self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
@@ -159,6 +171,7 @@ class MainWindow(QMainWindow):
         self.open_file_action, self.open_folder_action = m.open_file_action, m.open_folder_action
         self.recent_menu, self.recent, self.export_menu = m.recent_menu, m.recent, m.export_menu
         self.quit_action, self.view_menu, self.keys = m.quit_action, m.view_menu, m.keys
+        self.dataset.add_export(self.export_menu)
 
     def _connect(self) -> None:
         s = self.session
@@ -360,6 +373,7 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def shutdown(self) -> None:
+        self.dataset.shutdown()
         if self._live_page.is_built:
             self.live_view.shutdown()
         self.playback.stop()
