@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QWidget
 
 from explorer.ui.dataset.rows import number
 
@@ -17,6 +17,8 @@ HISTOGRAMS = (("duration", "Duration", "s"), ("loudness_lufs", "Loudness", "LUFS
               ("rms_dbfs", "RMS", "dBFS"), ("silence_fraction", "Silence share", ""),
               ("sample_rate", "Sample rate", "Hz"))
 BINS = 30
+#: The region is shaded only while it filters; until then its two edges alone show it can be.
+IDLE_BRUSH, ACTIVE_BRUSH = (0, 0, 0, 0), (255, 200, 80, 45)
 
 
 def finite(values) -> np.ndarray:
@@ -40,8 +42,8 @@ class Histogram(pg.PlotWidget):
         self.getPlotItem().getAxis("left").setWidth(28)
         self.bars = pg.BarGraphItem(x=[], height=[], width=1, brush="#4f8fd8", pen=None)
         self.addItem(self.bars)
-        self.region = pg.LinearRegionItem(brush=(255, 200, 80, 40),
-                                          pen=pg.mkPen("#ffb347", width=2))
+        self.region = pg.LinearRegionItem(brush=IDLE_BRUSH, pen=pg.mkPen("#ffb347", width=2),
+                                          hoverBrush=(255, 200, 80, 30))
         self.region.setZValue(10)
         self.region.hide()
         self.addItem(self.region)
@@ -49,7 +51,7 @@ class Histogram(pg.PlotWidget):
         self.active = False  # the user narrowed the range: it filters
         self._setting = False
         self.region.sigRegionChangeFinished.connect(self._finished)
-        self.setMinimumSize(150, 110)
+        self.setMinimumSize(140, 110)
         self.setToolTip("Drag the orange edges to show only the files in that range; "
                         "double-click to show every file again")
 
@@ -97,6 +99,7 @@ class Histogram(pg.PlotWidget):
         span = self.span
         tol = (span[1] - span[0]) * 1e-3
         self.active = lo > span[0] + tol or hi < span[1] - tol
+        self.region.setBrush(ACTIVE_BRUSH if self.active else IDLE_BRUSH)
         self.rangeChanged.emit(self.column)
 
     def chosen(self) -> tuple[float, float] | None:
@@ -110,6 +113,7 @@ class Histogram(pg.PlotWidget):
 
     def reset(self, emit: bool = True) -> None:
         self.active = False
+        self.region.setBrush(IDLE_BRUSH)
         if self.span is not None:
             self._set_region(*self.span)
         if emit:
@@ -127,13 +131,13 @@ class Histograms(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)  # two rows of three beside the table
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.plots = {column: Histogram(column, title, unit)
                       for column, title, unit in HISTOGRAMS}
-        for plot in self.plots.values():
-            layout.addWidget(plot)
+        for i, plot in enumerate(self.plots.values()):
+            layout.addWidget(plot, i // 3, i % 3)
             plot.rangeChanged.connect(lambda _c: self.rangesChanged.emit(self.ranges()))
 
     def ranges(self) -> dict[str, tuple[float, float]]:

@@ -47,7 +47,7 @@ class DatasetLink(QObject):
         if not self.dock.isVisible():
             self.dock.show()
             window = self.window
-            window.resizeDocks([self.dock], [max(240, window.height() * 2 // 5)],
+            window.resizeDocks([self.dock], [max(260, window.height() * 3 // 8)],
                                Qt.Orientation.Vertical)
 
     def _activated(self, path: Path) -> None:

@@ -148,8 +148,9 @@ class DatasetTableModel(QAbstractTableModel):
     def _sort_value(self, i: int, name: str) -> Any:
         return self._text[i] if name == "path" else self.value(i, name)
 
-    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:  # noqa: D401
-        self._sort = (column, order)
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """By a column (the header's click); a column of -1: back to the listing order."""
+        self._sort = (column, order) if 0 <= column < len(COLUMNS) else None
         self.refilter()
 
     # ---- Qt model ---------------------------------------------------------------------------

@@ -82,9 +82,10 @@ class DatasetView(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.model)
+        # listing order (natural, as the file list) until a header is clicked
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
@@ -95,6 +96,7 @@ class DatasetView(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.setToolTip("Click to sort; right-click to hide or show columns")
+        header.setDefaultSectionSize(78)
         for column, name in enumerate(COLUMNS):
             self.table.setColumnHidden(column, name in DEFAULT_HIDDEN)
         header.resizeSection(COLUMNS.index("path"), 220)
@@ -107,7 +109,9 @@ class DatasetView(QWidget):
         split.addWidget(self.histograms)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([720, 520])
         split.setChildrenCollapsible(False)
+        self.split = split
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -201,22 +205,22 @@ class DatasetView(QWidget):
         if scan is None:
             return
         filled: list[Path] = []
+        batch: list = []  # one model update per drain, however many rows arrived
         for kind, value in scan.take():
             if kind == "rows":
-                filled += self._add([value])
-            elif kind == "flags":
-                filled += self._add(value)
+                batch.append(value)
+            elif kind == "flags":  # every row so far again: it replaces the batch
+                batch = list(value)
             elif kind == "transcripts":
                 self.model.set_transcripts(value)
                 filled += list(self.model.transcripts)
+        if batch:
+            filled += self.model.add(batch)
         if filled:
             self.measured.emit(filled)
         if scan.running() and not scan.cancelled:
             self.progress_label.setText(f"measuring {scan.done} of {len(scan.paths)}…")
         self._redraw()
-
-    def _add(self, rows: list) -> list[Path]:
-        return self.model.add(rows)
 
     def _redraw(self, force: bool = False) -> None:
         now = time.perf_counter()
