@@ -18,6 +18,10 @@ from explorer.model.transcripts import find_transcripts
 from explorer.runner import RunProgress
 from explorer.runner.job import reason_of
 
+#: The scan thread and the worker processes it starts run this much nicer than the GUI: on a
+#: 2-core machine two busy workers otherwise take the cores the GUI thread needs to keep up.
+NICE = 5
+
 #: The dataset flags (duplicates, outliers, rates) are worked out again at most this often while
 #: the scan runs (seconds), and never more than a fifth of the time (they look at every row).
 FLAGS_EVERY = 2.0
@@ -26,6 +30,14 @@ FLAGS_EVERY = 2.0
 def scan_jobs() -> int:
     """Worker processes: one per core (the GUI thread only drains a queue, it needs no core)."""
     return max(2, os.cpu_count() or 1)
+
+
+def lower_priority() -> None:
+    """Make the calling thread (on Linux, nice is per thread) and the processes it starts nicer."""
+    try:
+        os.nice(NICE)
+    except (AttributeError, OSError):  # no nice here, or not allowed: only a matter of speed
+        pass
 
 
 class DatasetScan(QObject):
@@ -72,6 +84,7 @@ class DatasetScan(QObject):
 
     # ---- the scan thread --------------------------------------------------------------------
     def _run(self) -> None:
+        lower_priority()
         try:
             transcripts = find_transcripts(self.paths, self.root)
             if transcripts:

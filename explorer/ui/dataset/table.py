@@ -17,6 +17,12 @@ _FLAGGED = QColor("#ffb347")
 _PENDING = QColor("#777777")
 
 
+def path_texts(paths: list[Path], root: Path | None) -> list[str]:
+    """Each path relative to `root` by string (Path.relative_to costs ~50 ms per 10,000)."""
+    prefix = str(root).rstrip("/") + "/" if root is not None else ""
+    return [t[len(prefix):] if prefix and t.startswith(prefix) else t for t in map(str, paths)]
+
+
 class DatasetTableModel(QAbstractTableModel):
     """`paths` (listing order) and their measurements (None until measured); `visible` maps the
     shown rows to them after the filters and the sort."""
@@ -43,7 +49,7 @@ class DatasetTableModel(QAbstractTableModel):
         self.rows = [None] * len(self.paths)
         self.transcripts = {}
         self._index = {p: i for i, p in enumerate(self.paths)}
-        self._text = [display("path", p, root) for p in self.paths]
+        self._text = path_texts(self.paths, root)
         self.visible = list(range(len(self.paths)))
         self.endResetModel()
         if self.filters.active or self._sort:

@@ -34,7 +34,7 @@ FLAG_CHOICES = (("", "All files"), ("clipped", "Clipped"), ("silent", "Silent"),
                 ("header_lies", "Header lies"), ("nan_values", "NaN values"))
 #: How often the GUI takes the scan's results (ms), and redraws histograms and summary (s).
 DRAIN_MS = 100
-REDRAW_EVERY = 0.5
+REDRAW_EVERY = 1.0
 
 
 class DatasetView(QWidget):
@@ -51,6 +51,8 @@ class DatasetView(QWidget):
         self.jobs: int | None = None
         self.cache = True  # unchanged files come from the scan cache (tests and benches: False)
         self._redraw_at = 0.0
+        self._stale = False  # rows arrived since the histograms were drawn
+        self._scan_over = True
         self._started = 0.0
 
         self.flag_box = QComboBox()
@@ -137,6 +139,10 @@ class DatasetView(QWidget):
     def set_folder(self, paths: list[Path], root: Path | None, scan: bool = True) -> None:
         """List `paths` at once (unmeasured) and start measuring them in the background."""
         self.cancel(wait=False)
+        self.scan, self._scan_over = None, True  # the old folder's scan ends unheard
+        self.timer.stop()
+        self.scan_button.hide()
+        self.progress_label.setText("")
         self.model.set_paths(paths, root)
         self.histograms.update_rows([])
         self._update_summary()
@@ -153,6 +159,7 @@ class DatasetView(QWidget):
         self.scan.failed.connect(lambda reason: self.progress_label.setText(f"Scan failed: {reason}"))
         self.scan.finished.connect(self._scan_finished)
         self._started = time.perf_counter()
+        self._scan_over = False
         self.scan_button.setText("Cancel scan")
         self.scan_button.show()
         self.progress_label.setText(f"measuring 0 of {len(todo)}…")
@@ -170,7 +177,9 @@ class DatasetView(QWidget):
             self.drain()
 
     def scanning(self) -> bool:
-        return self.scan is not None and self.scan.running()
+        """A scan is on until its end reached the GUI (its thread may outlive the signal a
+        moment: the button must not cancel a finished scan instead of starting one)."""
+        return self.scan is not None and not self._scan_over
 
     def _scan_button(self) -> None:
         if self.scanning():
@@ -183,6 +192,7 @@ class DatasetView(QWidget):
         scan = self.sender()
         if scan is not self.scan:
             return  # an older folder's scan
+        self._scan_over = True
         self.drain()
         self.timer.stop()
         done = sum(r is not None for r in self.model.rows)
@@ -216,15 +226,18 @@ class DatasetView(QWidget):
                 filled += list(self.model.transcripts)
         if batch:
             filled += self.model.add(batch)
+            self._stale = True
         if filled:
             self.measured.emit(filled)
-        if scan.running() and not scan.cancelled:
+        if not self._scan_over and not scan.cancelled:
             self.progress_label.setText(f"measuring {scan.done} of {len(scan.paths)}…")
-        self._redraw()
+        if self._stale:
+            self._redraw()
 
     def _redraw(self, force: bool = False) -> None:
         now = time.perf_counter()
         if force or now >= self._redraw_at:
+            self._stale = False
             self.histograms.update_rows(self.model.rows)
             self._update_summary()
             self._redraw_at = now + REDRAW_EVERY
