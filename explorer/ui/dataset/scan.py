@@ -23,7 +23,7 @@ from explorer.runner.job import reason_of
 NICE = 5
 
 #: The dataset flags (duplicates, outliers, rates) are worked out again at most this often while
-#: the scan runs (seconds), and never more than a fifth of the time (they look at every row).
+#: the scan runs (seconds), and never more than a tenth of the time (they look at every row).
 FLAGS_EVERY = 2.0
 
 
@@ -112,4 +112,4 @@ class DatasetScan(QObject):
             flagged = apply_dataset_flags(list(self._rows))
             cost = time.perf_counter() - now
             self._queue.append(("flags", flagged))
-            self._next_flags = time.perf_counter() + max(FLAGS_EVERY, 5 * cost)
+            self._next_flags = time.perf_counter() + max(FLAGS_EVERY, 10 * cost)

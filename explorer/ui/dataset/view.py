@@ -52,6 +52,7 @@ class DatasetView(QWidget):
         self.cache = True  # unchanged files come from the scan cache (tests and benches: False)
         self._redraw_at = 0.0
         self._stale = False  # rows arrived since the histograms were drawn
+        self._to_draw: list[str] = []  # histograms (and "summary") still to redraw, one per drain
         self._scan_over = True
         self._started = 0.0
 
@@ -231,16 +232,29 @@ class DatasetView(QWidget):
             self.measured.emit(filled)
         if not self._scan_over and not scan.cancelled:
             self.progress_label.setText(f"measuring {scan.done} of {len(scan.paths)}…")
-        if self._stale:
-            self._redraw()
+        self._redraw()
 
     def _redraw(self, force: bool = False) -> None:
-        now = time.perf_counter()
-        if force or now >= self._redraw_at:
+        """Histograms and summary of the rows so far: at most every REDRAW_EVERY while the scan
+        runs, one of them per drain (ten histograms' worth of 10,000 rows at once stalled the
+        GUI ~70 ms); `force`: all of them now."""
+        if force:
+            self._to_draw = []
             self._stale = False
             self.histograms.update_rows(self.model.rows)
             self._update_summary()
+            return
+        now = time.perf_counter()
+        if not self._to_draw and self._stale and now >= self._redraw_at:
+            self._stale = False
+            self._to_draw = [*self.histograms.plots, "summary"]
             self._redraw_at = now + REDRAW_EVERY
+        if self._to_draw:
+            what = self._to_draw.pop(0)
+            if what == "summary":
+                self._update_summary()
+            else:
+                self.histograms.update_column(what, self.model.rows)
 
     def _update_summary(self) -> None:
         m = self.model
