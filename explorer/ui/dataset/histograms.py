@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 #: (column, title, unit): the histograms, left to right.
 HISTOGRAMS = (("duration", "Duration", "s"), ("loudness_lufs", "Loudness", "LUFS"),
               ("rms_dbfs", "RMS", "dBFS"), ("silence_fraction", "Silence share", ""),
-              ("sample_rate", "Sample rate", "Hz"))
+              ("sample_rate", "Sample rate", "kHz"))
 BINS = 30
 #: The region is shaded only while it filters; until then its two edges alone show it can be.
 IDLE_BRUSH, ACTIVE_BRUSH = (0, 0, 0, 0), (255, 200, 80, 45)
@@ -39,6 +39,8 @@ class Histogram(pg.PlotWidget):
         self.setMouseEnabled(x=False, y=False)
         self.hideButtons()
         self.getPlotItem().getAxis("left").setWidth(28)
+        if column == "sample_rate":  # kept in Hz (the rows' unit), labelled in kHz to fit
+            self.getPlotItem().getAxis("bottom").setScale(0.001)
         self.bars = pg.BarGraphItem(x=[], height=[], width=1, brush="#4f8fd8", pen=None)
         self.addItem(self.bars)
         self.region = pg.LinearRegionItem(brush=IDLE_BRUSH, pen=pg.mkPen("#ffb347", width=2),
@@ -50,7 +52,7 @@ class Histogram(pg.PlotWidget):
         self.active = False  # the user narrowed the range: it filters
         self._setting = False
         self.region.sigRegionChangeFinished.connect(self._finished)
-        self.setMinimumSize(140, 110)
+        self.setMinimumSize(120, 110)
         self.setToolTip("Drag the orange edges to show only the files in that range; "
                         "double-click to show every file again")
 

@@ -17,7 +17,8 @@ NUMERIC = frozenset({"sample_rate", "channels", "frames", "duration", "peak_dbfs
                      "loudness_lufs", "dc_offset", "clipped_fraction", "silence_fraction",
                      "bandwidth_hz"})
 #: Shown at first; the others are a right-click on the header away (a 19-column table is too wide).
-DEFAULT_HIDDEN = frozenset({"frames", "subtype", "dc_offset", "audio_hash", "duplicate_of",
+DEFAULT_HIDDEN = frozenset({"channels", "frames", "format", "subtype", "dc_offset",
+                            "clipped_fraction", "bandwidth_hz", "audio_hash", "duplicate_of",
                             "error"})
 _DIGITS = {"duration": 3, "peak_dbfs": 2, "rms_dbfs": 2, "loudness_lufs": 2, "dc_offset": 5,
            "clipped_fraction": 4, "silence_fraction": 3, "bandwidth_hz": 0}

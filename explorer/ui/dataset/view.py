@@ -99,11 +99,14 @@ class DatasetView(QWidget):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.setToolTip("Click to sort; right-click to hide or show columns")
-        header.setDefaultSectionSize(78)
+        header.setDefaultSectionSize(72)
         for column, name in enumerate(COLUMNS):
             self.table.setColumnHidden(column, name in DEFAULT_HIDDEN)
-        header.resizeSection(COLUMNS.index("path"), 220)
-        header.resizeSection(COLUMNS.index("transcript"), 260)
+        header.resizeSection(COLUMNS.index("path"), 180)
+        header.resizeSection(COLUMNS.index("sample_rate"), 92)
+        header.resizeSection(COLUMNS.index("loudness_lufs"), 100)
+        header.resizeSection(COLUMNS.index("silence_fraction"), 112)
+        header.resizeSection(COLUMNS.index("transcript"), 180)
         header.resizeSection(COLUMNS.index("flags"), 160)
 
         self.histograms = Histograms()
@@ -112,7 +115,7 @@ class DatasetView(QWidget):
         split.addWidget(self.histograms)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([720, 520])
+        split.setSizes([840, 420])
         split.setChildrenCollapsible(False)
         self.split = split
         layout = QVBoxLayout(self)
