@@ -8,6 +8,8 @@ folder in a MainWindow (offscreen unless QT_QPA_PLATFORM says otherwise) and pri
 - the largest gap of a 10 ms heartbeat QTimer on the GUI thread while listing, and while the
   measurements fill in (a stall is the gap less the 10 ms);
 - peak RSS of the window's process and of the largest worker process (ru_maxrss).
+The first second after the listing is reported apart: the window paints the Dataset dock for the
+first time and opens the first file then.
 Targets (issue 15): listed <= 1.5 s, stalls <= 50 ms, peak memory <= 500 MB.
 Timings on a shared machine are noisy: run it more than once.
 Usage: python bench/dataset_gui.py [--files 10000] [--jobs N]
@@ -57,14 +59,20 @@ class Heartbeat:
     def reset(self) -> None:
         self.last = time.perf_counter()
         self.largest = 0.0
+        self.beats: list[tuple[float, float]] = []  # (when the gap ended, the gap)
 
     def _beat(self) -> None:
         now = time.perf_counter()
         self.largest = max(self.largest, now - self.last)
+        self.beats.append((now, now - self.last))
         self.last = now
 
     def gap(self) -> float:
         return max(self.largest, time.perf_counter() - self.last)
+
+    def gap_after(self, start: float) -> float:
+        """The largest gap that began after `start`."""
+        return max((g for t, g in self.beats if t - g >= start), default=0.0)
 
 
 def mb(kb: int) -> float:
@@ -119,16 +127,19 @@ def main() -> None:
         listed = time.perf_counter() - t0
         listing_gap = beat.gap()
         beat.reset()
+        settled = time.perf_counter() + 1.0  # the first paint of the dock and the first file
         wait(lambda: not view.scanning() and measured() == args.files)
         app.processEvents()
         filled = time.perf_counter() - t0
         scan_gap = beat.gap()
+        steady_gap = beat.gap_after(settled)
         print(f"listed: {listed:.2f} s (target <= 1.5 s); largest heartbeat gap while listing "
               f"{listing_gap * 1000:.0f} ms")
         print(f"filled in: {filled:.1f} s ({args.files / (filled - listed):.0f} files/s, "
               f"{view.scan.jobs} worker processes); largest heartbeat gap while filling in "
               f"{scan_gap * 1000:.0f} ms (a stall of {max(0.0, scan_gap - 0.01) * 1000:.0f} ms, "
-              "target <= 50 ms)")
+              "target <= 50 ms); leaving out the first second after the listing (the dock's "
+              f"first paint, the first file opened): {steady_gap * 1000:.0f} ms")
         print("summary:", view.summary.text())
 
         # the same folder again: from the scan cache
