@@ -34,6 +34,9 @@ class DatasetLink(QObject):
                                  Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
         self.export_action: QAction | None = None
+        #: A folder opened in the running window shows the dock; the one the window starts on
+        #: does not (it opens with its remembered layout), though it is scanned all the same.
+        self.show_on_open = True
         self.view.fileActivated.connect(self._activated)
         self.view.measured.connect(self._measured)
         window.browser.folderChanged.connect(self._folder_changed)
@@ -44,7 +47,7 @@ class DatasetLink(QObject):
         if self.view.model.root == folder and self.view.model.paths == self.window.browser.model.paths:
             return  # the same folder again (a file of it opened): keep its measurements
         self.view.set_folder(self.window.browser.model.paths, folder)
-        if not self.dock.isVisible():
+        if self.show_on_open and not self.dock.isVisible():
             self.dock.show()
             window = self.window
             window.resizeDocks([self.dock], [max(260, window.height() * 3 // 8)],

@@ -217,12 +217,16 @@ class MainWindow(QMainWindow):
 
     # ---- opening things ---------------------------------------------------------------------
     def open_initial(self, paths: list[str]) -> None:
-        if paths:
-            self.open_paths(paths)
-        else:
-            folder = samples_dir()
-            if folder.is_dir():
-                self.open_paths([str(folder)])
+        self.dataset.show_on_open = False  # the start keeps its layout; the folder is scanned
+        try:
+            if paths:
+                self.open_paths(paths)
+            else:
+                folder = samples_dir()
+                if folder.is_dir():
+                    self.open_paths([str(folder)])
+        finally:
+            self.dataset.show_on_open = True
         if not self.playback.available:
             self.statusBar().showMessage(self.audio_message, 10000)
         QTimer.singleShot(0, self.browser.table.setFocus)

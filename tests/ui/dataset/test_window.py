@@ -78,3 +78,19 @@ def test_export_writes_the_shown_rows_as_csv_and_parquet(qtbot, make_window, dat
     assert [r["path"] for r in table] == [str(dataset_dir / "same_as_clean.wav")]
     assert table[0]["duplicate_of"] == str(dataset_dir / "clean.wav")
     assert not list(tmp_path.glob("*.tmp*"))  # the atomic writer left nothing behind
+
+
+def test_the_start_folder_is_scanned_without_opening_the_dock(qtbot, make_window, dataset_dir,
+                                                              samples_dir):
+    window = make_window()
+    view = window.dataset.view
+    with qtbot.waitSignal(view.scanFinished, timeout=60000):
+        window.open_initial([str(dataset_dir)])
+    assert not window.dataset.dock.isVisible()  # the window starts with its layout
+    assert all(r is not None for r in view.model.rows) and len(view.model.rows) == 8
+    window.dataset.dock.toggleViewAction().trigger()  # View > Dataset
+    assert window.dataset.dock.isVisible()
+    window.dataset.dock.hide()
+    with qtbot.waitSignal(view.scanFinished, timeout=60000):
+        window.open_paths([str(samples_dir)])  # a folder opened later shows it
+    assert window.dataset.dock.isVisible()
