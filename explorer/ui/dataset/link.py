@@ -4,6 +4,7 @@ table."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
@@ -34,13 +35,23 @@ class DatasetLink(QObject):
                                  Qt.DockWidgetArea.BottomDockWidgetArea)
         self.dock.hide()
         self.export_action: QAction | None = None
-        #: A folder opened in the running window shows the dock; the one the window starts on
-        #: does not (it opens with its remembered layout), though it is scanned all the same.
+        #: A folder opened in the running window shows the dock; the one the window starts on,
+        #: and the folder of a file opened alone, do not (see `quietly`), though they are
+        #: scanned all the same.
         self.show_on_open = True
         self.view.fileActivated.connect(self._activated)
         self.view.measured.connect(self._measured)
         window.browser.folderChanged.connect(self._folder_changed)
         window.session.loadStarted.connect(self._current_changed)
+
+    @contextmanager
+    def quietly(self):
+        """Folders listed inside are scanned without showing the dock."""
+        before, self.show_on_open = self.show_on_open, False
+        try:
+            yield
+        finally:
+            self.show_on_open = before
 
     # ---- window events ----------------------------------------------------------------------
     def _folder_changed(self, folder: Path) -> None:

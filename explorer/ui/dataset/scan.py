@@ -1,30 +1,21 @@
-"""The window's background scan of a folder: the model's `scan_dataset` (worker processes through
-the runner, the scan cache) runs in a plain thread; its rows wait in a queue the GUI drains in
+"""The window's background scan of a folder: a child process runs the model's scan
+(`child.scan_in_child`); a plain thread here reads its queue into a deque the GUI drains in
 batches on a timer, so the GUI thread only ever copies a few rows at a time."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import queue
 import threading
-import time
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from explorer.model.scan import ScanReport, apply_dataset_flags, scan_dataset
-from explorer.model.transcripts import find_transcripts
-from explorer.runner import RunProgress
-from explorer.runner.job import reason_of
-
-#: The scan thread and the worker processes it starts run this much nicer than the GUI: on a
-#: 2-core machine two busy workers otherwise take the cores the GUI thread needs to keep up.
-NICE = 5
-
-#: The dataset flags (duplicates, outliers, rates) are worked out again at most this often while
-#: the scan runs (seconds), and never more than a tenth of the time (they look at every row).
-FLAGS_EVERY = 2.0
+from explorer.runner import DEFAULT_START_METHOD
+from explorer.ui.dataset.child import ScanEnd, scan_in_child
 
 
 def scan_jobs() -> int:
@@ -32,18 +23,11 @@ def scan_jobs() -> int:
     return max(2, os.cpu_count() or 1)
 
 
-def lower_priority() -> None:
-    """Make the calling thread (on Linux, nice is per thread) and the processes it starts nicer."""
-    try:
-        os.nice(NICE)
-    except (AttributeError, OSError):  # no nice here, or not allowed: only a matter of speed
-        pass
-
-
 class DatasetScan(QObject):
     """One scan of `paths`; `take()` (GUI thread) returns what arrived since its last call:
-    ("rows", FileMeasurement), ("transcripts", {path: text}), ("flags", [rows, dataset flags
-    set]). `finished` carries the ScanReport (None when the scan failed: `failed` says why)."""
+    ("rows", [FileMeasurement]), ("transcripts", {path: text}), ("flags", [every row so far,
+    dataset flags set]). `finished` carries a ScanEnd (None when the scan failed: `failed` says
+    why)."""
 
     finished = Signal(object)
     failed = Signal(str)
@@ -56,15 +40,19 @@ class DatasetScan(QObject):
         self.jobs = jobs or scan_jobs()
         self.cache = cache
         self.done = 0
-        self.report: ScanReport | None = None
+        self.end: ScanEnd | None = None
         self._queue: deque[tuple[str, Any]] = deque()
-        self._cancel = threading.Event()
-        self._rows: list[Any] = []
-        self._next_flags = time.perf_counter() + FLAGS_EVERY
-        self.thread = threading.Thread(target=self._run, name="dataset-scan", daemon=True)
+        ctx = multiprocessing.get_context(DEFAULT_START_METHOD)
+        self._cancel = ctx.Event()
+        self._out = ctx.Queue()
+        self.process = ctx.Process(
+            target=scan_in_child, name="dataset-scan",
+            args=([str(p) for p in self.paths], str(root) if root else None, self.jobs,
+                  cache, self._out, self._cancel))
+        self.thread = threading.Thread(target=self._read, name="dataset-scan", daemon=True)
 
     def start(self) -> None:
-        self.thread.start()
+        self.thread.start()  # which starts the process: a forkserver's first start blocks ~0.3 s
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -76,40 +64,52 @@ class DatasetScan(QObject):
     def running(self) -> bool:
         return self.thread.is_alive()
 
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel and wait for the end (the child is killed if it does not end in time)."""
+        self.cancel()
+        self.thread.join(timeout)
+        if self.process.pid is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join(2)
+
     def take(self, limit: int = 5000) -> list[tuple[str, Any]]:
         out = []
         while self._queue and len(out) < limit:
             out.append(self._queue.popleft())
         return out
 
-    # ---- the scan thread --------------------------------------------------------------------
-    def _run(self) -> None:
-        lower_priority()
+    # ---- the reading thread -----------------------------------------------------------------
+    def _read(self) -> None:
         try:
-            transcripts = find_transcripts(self.paths, self.root)
-            if transcripts:
-                self._queue.append(("transcripts", dict(transcripts)))
-            report = scan_dataset(self.paths, root=self.root, jobs=self.jobs,
-                                  progress=self._progress, cancelled=self._cancel.is_set,
-                                  cache=self.cache)
-            self._queue.append(("flags", list(report.rows)))
-        except Exception as exc:  # said in the window, never lost in a thread
-            self.failed.emit(reason_of(exc))
-            self.finished.emit(None)
+            self.process.start()
+        except Exception as exc:  # no process can be started here: said in the window
+            self._fail(f"cannot start the scan: {exc}")
             return
-        self.report = report
-        self.finished.emit(report)
+        while True:
+            try:
+                kind, value = self._out.get(timeout=0.2)
+            except queue.Empty:
+                if not self.process.is_alive():
+                    self._fail(f"the scan process ended (exit code {self.process.exitcode})")
+                    return
+                continue
+            if kind == "rows":
+                self.done += len(value)
+            elif kind == "transcripts":
+                value = {Path(k): v for k, v in value.items()}
+            elif kind == "error":
+                self._fail(value)
+                return
+            elif kind == "end":
+                self._queue.append(("flags", value.rows))
+                self.end = value
+                self.process.join(5)
+                self.finished.emit(value)
+                return
+            self._queue.append((kind, value))
 
-    def _progress(self, p: RunProgress) -> None:
-        self.done = p.done
-        row = getattr(p.result, "row", None)
-        if row is None:
-            return
-        self._rows.append(row)
-        self._queue.append(("rows", row))
-        now = time.perf_counter()
-        if now >= self._next_flags and len(self._rows) > 1:
-            flagged = apply_dataset_flags(list(self._rows))
-            cost = time.perf_counter() - now
-            self._queue.append(("flags", flagged))
-            self._next_flags = time.perf_counter() + max(FLAGS_EVERY, 10 * cost)
+    def _fail(self, reason: str) -> None:
+        if self.process.pid is not None:
+            self.process.join(1)
+        self.failed.emit(reason)
+        self.finished.emit(None)

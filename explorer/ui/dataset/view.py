@@ -175,10 +175,11 @@ class DatasetView(QWidget):
         scan = self.scan
         if scan is None:
             return
-        scan.cancel()
         if wait:
-            scan.thread.join(10)
+            scan.stop()
             self.drain()
+        else:
+            scan.cancel()
 
     def scanning(self) -> bool:
         """A scan is on until its end reached the GUI (its thread may outlive the signal a
@@ -222,7 +223,7 @@ class DatasetView(QWidget):
         batch: list = []  # one model update per drain, however many rows arrived
         for kind, value in scan.take():
             if kind == "rows":
-                batch.append(value)
+                batch += value
             elif kind == "flags":  # every row so far again: it replaces the batch
                 batch = list(value)
             elif kind == "transcripts":

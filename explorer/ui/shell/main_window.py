@@ -217,16 +217,13 @@ class MainWindow(QMainWindow):
 
     # ---- opening things ---------------------------------------------------------------------
     def open_initial(self, paths: list[str]) -> None:
-        self.dataset.show_on_open = False  # the start keeps its layout; the folder is scanned
-        try:
+        with self.dataset.quietly():  # the start keeps its layout; the folder is scanned
             if paths:
                 self.open_paths(paths)
             else:
                 folder = samples_dir()
                 if folder.is_dir():
                     self.open_paths([str(folder)])
-        finally:
-            self.dataset.show_on_open = True
         if not self.playback.available:
             self.statusBar().showMessage(self.audio_message, 10000)
         QTimer.singleShot(0, self.browser.table.setFocus)
@@ -257,7 +254,9 @@ class MainWindow(QMainWindow):
             return True
         files = [f.resolve() for f in files]
         # one file: its folder is listed with it selected, so Down steps to its neighbours
-        if not (len(files) == 1 and self._reveal_in_folder(files[0])):
+        with self.dataset.quietly():  # a file opened alone: its folder is scanned, not shown
+            revealed = len(files) == 1 and self._reveal_in_folder(files[0])
+        if not revealed:
             self.browser.set_files(files, None)
             self.browser.select(files[0])
         self.browser.table.setFocus()

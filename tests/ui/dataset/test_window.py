@@ -91,6 +91,10 @@ def test_the_start_folder_is_scanned_without_opening_the_dock(qtbot, make_window
     window.dataset.dock.toggleViewAction().trigger()  # View > Dataset
     assert window.dataset.dock.isVisible()
     window.dataset.dock.hide()
-    with qtbot.waitSignal(view.scanFinished, timeout=60000):
-        window.open_paths([str(samples_dir)])  # a folder opened later shows it
+    with qtbot.waitSignal(view.scanFinished, timeout=60000):  # a file opened alone: its folder
+        window.open_paths([str(samples_dir / "robin_44k_stereo.wav")])  # is scanned, not shown
+    assert not window.dataset.dock.isVisible()
+    assert view.model.root == samples_dir and all(r is not None for r in view.model.rows)
+    window.dataset.view.set_folder([], None, scan=False)
+    window.open_paths([str(samples_dir)])  # a folder opened later shows it
     assert window.dataset.dock.isVisible()
