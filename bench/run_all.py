@@ -3,7 +3,7 @@
 Each script prints its figures and its ratios against a baseline timed in the same run; this one
 only runs them one after another (never side by side: on 2 cores they would disturb each other)
 and says which failed. The live view runs under xvfb-run when there is no display.
-Usage: python bench/run_all.py [NAME ...]   (names: export, runner, long, long_gui, live, startup)
+Usage: python bench/run_all.py [NAME ...]   (names: export, scan, runner, long, long_gui, live, startup)
 About 11 minutes on 2 cores; run it on a quiet machine.
 """
 
@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 #: name -> (script, arguments, needs an X server)
 BENCHMARKS: dict[str, tuple[str, list[str], bool]] = {
     "export": ("export_dataset.py", [], False),
+    "scan": ("scan_dataset.py", [], False),
     "runner": ("runner_engines.py", [], False),
     "long": ("long_spectrogram.py", [], False),
     "long_gui": ("long_gui.py", [], False),

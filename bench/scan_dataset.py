@@ -4,7 +4,9 @@ Makes 2,000 clips of 3.8 s at 16 kHz in a temporary folder, then times:
 - the baseline: a plain Python loop in one process (soundfile read, the same numpy statistics
   written plainly, pyloudnorm's Meter per file);
 - `scan_dataset(jobs=1)` (targets <= 0.5x the baseline), `jobs=2` (>= 1.6x faster than jobs=1),
-  and a second scan of the unchanged folder from the cache (<= 0.5 s).
+  the three interleaved over `--rounds` halves of the files (a load change on a shared machine
+  then hits all three alike), and a second scan of the whole unchanged folder from the cache
+  (<= 0.5 s).
 
     .venv/bin/python bench/scan_dataset.py [--files 2000] [--seconds 3.8] [--rate 16000]
 """
@@ -80,8 +82,13 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=3.8)
     parser.add_argument("--rate", type=int, default=16000)
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the three runs")
     args = parser.parse_args()
-    from explorer.model.scan import scan_dataset
+    from explorer.model import scan
+    from explorer.runner import SINGLE_THREAD_START_METHOD
+
+    def scan_dataset(*a, **k):  # as `audio-explorer scan` runs it: workers forked from this process
+        return scan.scan_dataset(*a, start_method=SINGLE_THREAD_START_METHOD, **k)
 
     with tempfile.TemporaryDirectory(prefix="scan-bench-") as tmp:
         tmp = Path(tmp)
@@ -90,9 +97,18 @@ def main() -> int:
         data.mkdir()
         paths = make_clips(data, args.files, args.seconds, args.rate)
         print(f"{args.files} clips of {args.seconds} s at {args.rate} Hz, {os.cpu_count()} cores")
-        base = timed("baseline (plain loop)", lambda: [baseline_one(p) for p in paths])
-        one = timed("scan --jobs 1", lambda: scan_dataset(paths, root=data, jobs=1, cache=False))
-        two = timed("scan --jobs 2", lambda: scan_dataset(paths, root=data, jobs=2, cache=False))
+        # interleaved in rounds: a load change on a shared machine hits all three alike
+        base = one = two = 0.0
+        size = -(-len(paths) // args.rounds)
+        for start in range(0, len(paths), size):
+            part = paths[start:start + size]
+            base += timed(f"baseline (plain loop), {len(part)}",
+                          lambda part=part: [baseline_one(p) for p in part])
+            one += timed(f"scan --jobs 1, {len(part)}",
+                         lambda part=part: scan_dataset(part, root=data, jobs=1, cache=False))
+            two += timed(f"scan --jobs 2, {len(part)}",
+                         lambda part=part: scan_dataset(part, root=data, jobs=2, cache=False))
+        print(f"totals: baseline {base:.2f} s, jobs 1 {one:.2f} s, jobs 2 {two:.2f} s")
         timed("scan (filling the cache)", lambda: scan_dataset(paths, root=data, jobs=2, cache=True))
         cached = timed("scan again (from the cache)",
                        lambda: scan_dataset(paths, root=data, jobs=2, cache=True))

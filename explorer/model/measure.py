@@ -38,8 +38,9 @@ DC_OFFSET_LIMIT = 0.01
 BANDWIDTH_DB = 70.0
 #: FFT size of the long-term spectrum (bins of ~8 Hz at 16 kHz, ~22 Hz at 44.1 kHz).
 BANDWIDTH_N_FFT = 2048
-#: Frames of the long-term spectrum at most: enough for a stable mean, bounded on hour-long files.
-BANDWIDTH_FRAMES = 256
+#: Frames of the long-term spectrum at most, spread over the file: where a recording chain's band
+#: ends is the same in every frame, so a few give it (and an hour costs what a clip does).
+BANDWIDTH_FRAMES = 16
 #: Content ending below this share of Nyquist: the file was stored at > 2x the rate it needs.
 UPSAMPLED_RATIO = 0.5
 #: The gating block of BS.1770 (s): shorter files have no integrated loudness.
@@ -109,6 +110,14 @@ class FileMeasurement:
 
 #: The report's columns, in order.
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(FileMeasurement))
+
+
+def preload() -> None:
+    """Import what measuring needs (scipy.signal, scipy.fft, pyloudnorm: ~0.5 s) now, not on the
+    first file; this module stays light to import for the window's table."""
+    import pyloudnorm  # noqa: F401
+    import scipy.fft  # noqa: F401
+    import scipy.signal  # noqa: F401
 
 
 def _db(value: float) -> float:
@@ -220,24 +229,23 @@ def loudness_lufs(samples: np.ndarray, rate: int) -> float | None:
     from scipy.signal import lfilter
 
     b, a = _k_weighting(rate)
-    x = samples.astype(np.float64)
-    # pyloudnorm runs the two biquads in turn; one 4th-order filter differs by ~1e-12 LU
-    y = lfilter(b, a, x, axis=0)
     step = 1.0 - 0.75
-    total = frames / rate
-    count = int(np.round((total - LOUDNESS_BLOCK) / (LOUDNESS_BLOCK * step))) + 1
+    count = int(np.round((frames / rate - LOUDNESS_BLOCK) / (LOUDNESS_BLOCK * step))) + 1
     j = np.arange(count)
     lo = np.minimum((LOUDNESS_BLOCK * (j * step) * rate).astype(np.int64), frames)
     hi = np.minimum((LOUDNESS_BLOCK * (j * step + 1) * rate).astype(np.int64), frames)
     # sums of squares between consecutive block edges, then each block's as a sum of those
-    edges = np.unique(np.concatenate((lo, hi)))
-    starts = edges[edges < frames]
-    seg = np.add.reduceat(np.square(y), starts, axis=0) if len(starts) else np.zeros((0, channels))
-    cum = np.zeros((len(starts) + 1, channels))
-    np.cumsum(seg, axis=0, out=cum[1:])
-    where = np.searchsorted(starts, lo), np.searchsorted(starts, hi)
-    where = (where[0], np.where(hi >= frames, len(starts), where[1]))
-    z = (cum[where[1]] - cum[where[0]]).T * (1.0 / (LOUDNESS_BLOCK * rate))  # channels x blocks
+    starts = np.unique(np.concatenate((lo, hi)))
+    starts = starts[starts < frames]
+    first, last = np.searchsorted(starts, lo), np.searchsorted(starts, hi)
+    last[hi >= frames] = len(starts)
+    z = np.empty((channels, count))
+    cum = np.zeros(len(starts) + 1)
+    for ch in range(channels):
+        # pyloudnorm runs its two biquads in turn; one 4th-order filter differs by ~1e-12 LU
+        y = lfilter(b, a, samples[:, ch].astype(np.float64))
+        np.cumsum(np.add.reduceat(y * y, starts), out=cum[1:])
+        z[ch] = (cum[last] - cum[first]) * (1.0 / (LOUDNESS_BLOCK * rate))
     gains = np.array(LOUDNESS_GAINS[:channels])[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         block = -0.691 + 10.0 * np.log10(np.sum(gains * z, axis=0))

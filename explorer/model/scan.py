@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from explorer import runner
-from explorer.model.measure import DATASET_FLAGS, FileMeasurement, measure_one
+from explorer.model.measure import DATASET_FLAGS, FileMeasurement
 from explorer.model.scan_cache import ScanCache
 from explorer.model.transcripts import find_transcripts
 from explorer.runner import RunProgress
@@ -31,32 +31,6 @@ from explorer.runner import RunProgress
 DURATION_IQR = 1.5
 #: Quartiles of fewer readable files say nothing about what is "usual".
 MIN_FILES_FOR_OUTLIERS = 4
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """The runner's result of one file: its row (an unreadable file is a failed item)."""
-
-    item: str
-    ok: bool
-    reason: str | None
-    seconds: float
-    row: FileMeasurement
-    cached: bool = False
-
-
-def measure_item(path: str, context: Any, cancelled: Callable[[], bool] | None,
-                 threads: int | None) -> ScanResult:
-    """The runner's work function: one path (a string: light to send to a worker)."""
-    start = time.perf_counter()
-    row = measure_one(path)
-    return ScanResult(path, not row.error, row.error or None, time.perf_counter() - start, row)
-
-
-def _failed(path: str, reason: str) -> ScanResult:
-    """A file the runner failed itself (its worker died on it, the cluster lost it)."""
-    row = FileMeasurement(path=str(path), error=reason).with_flags(["unreadable"])
-    return ScanResult(path, False, reason, 0.0, row)
 
 
 def _size(path: str) -> int:
@@ -169,13 +143,13 @@ def scan_dataset(paths: Sequence[str | Path], *, root: str | Path | None = None,
                  cache_dir: str | Path | None = None, **options) -> ScanReport:
     """Measure every path (jobs processes, 1: this thread; or a Dask `scheduler`), reusing the
     cache for unchanged files. `progress` gets a RunProgress after each file (cached ones first)
-    whose `result` is a ScanResult with the file-level row; `cancelled()` stops the scan and the
-    report holds the rows measured so far. options: `runner.run`'s (start_method...)."""
+    whose `result` is a `scan_work.ScanResult` (`.item` the path, `.row` the file-level row);
+    `cancelled()` stops the scan and the report holds the rows measured so far.
+    options: `runner.run`'s (start_method...)."""
     start = time.perf_counter()
     names = [str(p) for p in paths]
     store = ScanCache(cache_dir) if cache else None
     hits = store.get(names) if store is not None else {}
-    known = [ScanResult(n, True, None, 0.0, hits[n], cached=True) for n in names if n in hits]
     todo = [n for n in names if n not in hits]
     rows: dict[str, FileMeasurement] = {}
 
@@ -186,8 +160,11 @@ def scan_dataset(paths: Sequence[str | Path], *, root: str | Path | None = None,
         if progress is not None:
             progress(p)
 
+    from explorer.model.scan_work import ScanResult, failed, measure_item  # numeric libraries
+
+    known = [ScanResult(n, True, None, 0.0, hits[n], cached=True) for n in names if n in hits]
     summary = runner.run(todo, measure_item, None, jobs=jobs, scheduler=scheduler, progress=collect,
-                         cancelled=cancelled, failed=_failed, weight=_size, known=known,
+                         cancelled=cancelled, failed=failed, weight=_size, known=known,
                          name="audio-explorer-scan", **options)
     if store is not None:
         store.put(r for n, r in rows.items() if n not in hits)
