@@ -64,8 +64,9 @@ class DatasetScan(QObject):
     def running(self) -> bool:
         return self.thread.is_alive()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Cancel and wait for the end (the child is killed if it does not end in time)."""
+    def stop(self, timeout: float = 1.0) -> None:
+        """Cancel and wait for the end; a child still measuring (a long file is measured whole)
+        is terminated after `timeout`: closing the window must not wait for it."""
         self.cancel()
         self.thread.join(timeout)
         if self.process.pid is not None and self.process.is_alive():
@@ -104,12 +105,20 @@ class DatasetScan(QObject):
                 self._queue.append(("flags", value.rows))
                 self.end = value
                 self.process.join(5)
-                self.finished.emit(value)
+                self._say(self.finished, value)
                 return
             self._queue.append((kind, value))
 
     def _fail(self, reason: str) -> None:
         if self.process.pid is not None:
             self.process.join(1)
-        self.failed.emit(reason)
-        self.finished.emit(None)
+        self._say(self.failed, reason)
+        self._say(self.finished, None)
+
+    @staticmethod
+    def _say(signal, value) -> None:
+        """Emit, unless the window (and this object's C++ side) is gone already."""
+        try:
+            signal.emit(value)
+        except RuntimeError:  # "Signal source has been deleted": nobody is listening
+            pass

@@ -376,7 +376,6 @@ class MainWindow(QMainWindow):
         QApplication.quit()
 
     def shutdown(self) -> None:
-        self.dataset.shutdown()
         if self._live_page.is_built:
             self.live_view.shutdown()
         self.playback.stop()
@@ -385,6 +384,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(5000)
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
+        self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
