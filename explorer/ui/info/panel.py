@@ -60,13 +60,36 @@ class InfoPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self._body = ""
+        self._dataset = ""
         self.clear()
 
     def text(self) -> str:
         return self.view.toPlainText()
 
+    def _show(self, body: str) -> None:
+        self._body = body
+        self.view.setHtml(body + self._dataset)
+
     def clear(self) -> None:
-        self.view.setHtml("<p style='color:#888'>No clip loaded.</p>")
+        self._dataset = ""
+        self._show("<p style='color:#888'>No clip loaded.</p>")
+
+    def set_dataset_facts(self, flags: list[str], error: str = "", status: str = "") -> None:
+        """The current file's dataset flags (from the Dataset scan) under its facts; `status`
+        instead when it is not measured (yet)."""
+        if status:
+            rows = [("Flags", status)]
+        else:
+            rows = [("Flags", ", ".join(flags) if flags else "none")]
+            if error:
+                rows.append(("Error", error))
+        self._dataset = self._table("Dataset", rows)
+        self.view.setHtml(self._body + self._dataset)
+
+    def clear_dataset_facts(self) -> None:
+        self._dataset = ""
+        self.view.setHtml(self._body)
 
     @staticmethod
     def _table(title: str, rows: list[tuple[str, str]]) -> str:
@@ -92,7 +115,7 @@ class InfoPanel(QWidget):
 
     def show_loading(self, name: str, facts: AudioInfo | None = None) -> None:
         body = self._table(name, info_rows(facts)) if facts else f"<p><b>{html.escape(name)}</b></p>"
-        self.view.setHtml(body + "<p style='color:#888'>Decoding…</p>")
+        self._show(body + "<p style='color:#888'>Decoding…</p>")
 
     def show_clip(self, original: AudioClip, resampled: AudioClip | None = None,
                   summary: dict | None = None) -> None:
@@ -101,8 +124,8 @@ class InfoPanel(QWidget):
         if resampled is not None and resampled is not original:
             body += self._section(f"Resampled to {resampled.sample_rate} Hz (shown and played)",
                                   resampled, summary)
-        self.view.setHtml(body)
+        self._show(body)
 
     def show_error(self, name: str, message: str) -> None:
-        self.view.setHtml(f"<p><b>{html.escape(name)}</b></p>"
-                          f"<p style='color:#ff6e6e'>Cannot open: {html.escape(message)}</p>")
+        self._show(f"<p><b>{html.escape(name)}</b></p>"
+                   f"<p style='color:#ff6e6e'>Cannot open: {html.escape(message)}</p>")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +24,8 @@ from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
+from explorer.ui.dataset.link import DatasetLink
+from explorer.ui.dataset.transcript import TranscriptLabel
 from explorer.ui.files.browser import FileBrowser, listing_error
 from explorer.ui.info.panel import InfoPanel
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
@@ -71,8 +74,16 @@ class MainWindow(QMainWindow):
         self.controls = SpectrogramControls(self.session.params)
         self.transport = TransportBar(self.playback, devices)
 
+        # the current file's transcript (when the dataset has one) under the waveform
+        self.transcript = TranscriptLabel()
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.waveform, 1)
+        top_layout.addWidget(self.transcript)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.waveform)
+        splitter.addWidget(top)
         splitter.addWidget(self.spectrogram)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -97,6 +108,7 @@ class MainWindow(QMainWindow):
                                         self.controls, Qt.DockWidgetArea.RightDockWidgetArea,
                                         scroll=True)
         self._add_optional_panels()
+        self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
@@ -159,6 +171,7 @@ class MainWindow(QMainWindow):
         self.open_file_action, self.open_folder_action = m.open_file_action, m.open_folder_action
         self.recent_menu, self.recent, self.export_menu = m.recent_menu, m.recent, m.export_menu
         self.quit_action, self.view_menu, self.keys = m.quit_action, m.view_menu, m.keys
+        self.dataset.add_export(self.export_menu)
 
     def _connect(self) -> None:
         s = self.session
@@ -204,12 +217,13 @@ class MainWindow(QMainWindow):
 
     # ---- opening things ---------------------------------------------------------------------
     def open_initial(self, paths: list[str]) -> None:
-        if paths:
-            self.open_paths(paths)
-        else:
-            folder = samples_dir()
-            if folder.is_dir():
-                self.open_paths([str(folder)])
+        with self.dataset.quietly():  # the start keeps its layout; the folder is scanned
+            if paths:
+                self.open_paths(paths)
+            else:
+                folder = samples_dir()
+                if folder.is_dir():
+                    self.open_paths([str(folder)])
         if not self.playback.available:
             self.statusBar().showMessage(self.audio_message, 10000)
         QTimer.singleShot(0, self.browser.table.setFocus)
@@ -240,7 +254,9 @@ class MainWindow(QMainWindow):
             return True
         files = [f.resolve() for f in files]
         # one file: its folder is listed with it selected, so Down steps to its neighbours
-        if not (len(files) == 1 and self._reveal_in_folder(files[0])):
+        with self.dataset.quietly():  # a file opened alone: its folder is scanned, not shown
+            revealed = len(files) == 1 and self._reveal_in_folder(files[0])
+        if not revealed:
             self.browser.set_files(files, None)
             self.browser.select(files[0])
         self.browser.table.setFocus()
@@ -368,6 +384,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(5000)
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
+        self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
