@@ -93,3 +93,33 @@ def warn(path, warning: str | None) -> None:
     if warning:
         print(f"{PROG}: warning: {terminal_safe(shown(path))}: {terminal_safe(warning)}",
               file=sys.stderr)
+
+
+def no_audio_files(src, recursive: bool) -> CliError:
+    """The error for a folder without audio, with a hint when sub-folders may hold some."""
+    hint = ""
+    if not recursive and any(p.is_dir() for p in src.iterdir()):
+        hint = " (add --recursive to look in its sub-folders)"
+    return CliError(f"{src}: no audio files found{hint}")
+
+
+def connect_scheduler(address: str | None):
+    """A Dask client for --scheduler (None without one); a one-line error when unreachable."""
+    if not address:
+        return None
+    from explorer.runner import DaskUnavailable, connect
+
+    try:
+        return connect(address)
+    except DaskUnavailable as exc:
+        raise CliError(str(exc)) from None
+
+
+def start_method() -> str | None:
+    """Fork the workers where this process runs one thread (the command itself: milliseconds,
+    not a forkserver's ~0.4 s); else the runner's default."""
+    import threading
+
+    from explorer.runner import SINGLE_THREAD_START_METHOD
+
+    return SINGLE_THREAD_START_METHOD if threading.active_count() == 1 else None

@@ -7,7 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-from explorer.cli.common import PROG, CliError, add_spectrogram_options, params_from_args, positive_int
+from explorer.cli.common import (
+    PROG,
+    CliError,
+    add_spectrogram_options,
+    connect_scheduler,
+    no_audio_files,
+    params_from_args,
+    positive_int,
+    start_method,
+)
 from explorer.cli.progress import ProgressLine
 from explorer.model.names import shown, terminal_safe
 
@@ -62,20 +71,12 @@ def add_parser(sub) -> None:
     p.set_defaults(run=run)
 
 
-def _export_start_method() -> str | None:
-    """Fork where this process runs one thread (the command itself); else the export default."""
-    import threading
-
-    from explorer.model import export as ex
-
-    return ex.SINGLE_THREAD_START_METHOD if threading.active_count() == 1 else None
-
-
 def run(args: argparse.Namespace) -> int:
     from explorer.model import export as ex
     from explorer.model.stft import fft_window
+    from explorer.runner import tune_process
 
-    ex.tune_process()
+    tune_process()
     params = params_from_args(args)
     try:
         fft_window(params.window, params.n_fft, params.win_length)
@@ -94,17 +95,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{exc}; rerun with --force to re-export everything with the new "
                        f"parameters, or choose another output folder") from None
     if not tasks:
-        hint = ""
-        if not args.recursive and any(p.is_dir() for p in src.iterdir()):
-            hint = " (add --recursive to look in its sub-folders)"
-        raise CliError(f"{src}: no audio files found{hint}")
+        raise no_audio_files(src, args.recursive)
     todo, done = ex.describe(tasks)
-    scheduler = None
-    if args.scheduler and todo:
-        try:
-            scheduler = ex.connect_dask(args.scheduler)
-        except ex.DaskUnavailable as exc:
-            raise CliError(str(exc)) from None
+    scheduler = connect_scheduler(args.scheduler if todo else None)
     ex.prepare_output(out, settings, force=args.force)
     where = f"Dask cluster {args.scheduler}" if args.scheduler else (
         "1 process" if min(args.jobs, todo) <= 1 else f"{min(args.jobs, todo)} processes")
@@ -128,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     started = ex.file_clock_ns()
     try:
         summary = ex.run_export(tasks, settings, jobs=args.jobs, progress=progress,
-                                scheduler=scheduler, start_method=_export_start_method())
+                                scheduler=scheduler, start_method=start_method())
     except KeyboardInterrupt:
         bar.close()
         written = ex.written_since(tasks, started)  # results in flight when Ctrl+C came included

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from explorer.cli.common import PROG, CliError, positive_int
+from explorer.cli.common import PROG, CliError, connect_scheduler, no_audio_files, positive_int, start_method
 from explorer.cli.progress import ProgressLine
 from explorer.model.names import shown, terminal_safe
 
@@ -52,19 +52,14 @@ def _files(src: Path, recursive: bool) -> list[Path]:
         raise CliError(f"{src}: no such file or folder")
     files = scan_folder(src, recursive=recursive)
     if not files:
-        hint = ""
-        if not recursive and any(p.is_dir() for p in src.iterdir()):
-            hint = " (add --recursive to look in its sub-folders)"
-        raise CliError(f"{src}: no audio files found{hint}")
+        raise no_audio_files(src, recursive)
     return files
 
 
 def run(args: argparse.Namespace) -> int:
-    import threading
-
     from explorer.model import reports
     from explorer.model.scan import scan_dataset
-    from explorer.runner import SINGLE_THREAD_START_METHOD, DaskUnavailable, connect, tune_process
+    from explorer.runner import tune_process
 
     if args.output:
         try:
@@ -74,12 +69,7 @@ def run(args: argparse.Namespace) -> int:
     src = Path(args.src)
     files = _files(src, args.recursive)
     tune_process()
-    scheduler = None
-    if args.scheduler:
-        try:
-            scheduler = connect(args.scheduler)
-        except DaskUnavailable as exc:
-            raise CliError(str(exc)) from None
+    scheduler = connect_scheduler(args.scheduler)
     bar = ProgressLine(sys.stderr, len(files))
 
     def progress(p) -> None:
@@ -89,11 +79,10 @@ def run(args: argparse.Namespace) -> int:
                         f"{terminal_safe(shown(r.row.error))}")
         bar.update(p)
 
-    start_method = SINGLE_THREAD_START_METHOD if threading.active_count() == 1 else None
     try:
         report = scan_dataset(files, root=src if src.is_dir() else src.parent, jobs=args.jobs,
                               scheduler=scheduler, progress=progress, cache=not args.no_cache,
-                              start_method=start_method)
+                              start_method=start_method())
     except KeyboardInterrupt:
         bar.close()
         print(f"{PROG}: interrupted", file=sys.stderr)

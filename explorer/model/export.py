@@ -52,15 +52,7 @@ from explorer.model.colormaps import COLORMAPS, DEFAULT_COLORMAP
 from explorer.model.dataset import scan_folder
 from explorer.model.errors import AudioFileError
 from explorer.model.spectrogram import Spectrogram, SpectrogramParams, compute_file
-from explorer.runner import (  # noqa: F401 - the CLI and the window find them here
-    SINGLE_THREAD_START_METHOD,
-    WORKER_START_SECONDS,
-    DaskUnavailable,
-    RunProgress,
-    RunSummary,
-    tune_process,
-)
-from explorer.runner import connect as connect_dask  # noqa: F401
+from explorer.runner import WORKER_START_SECONDS, RunProgress, RunSummary
 
 FORMATS = ("png", "npy")
 DEPTHS = (8, 16)
