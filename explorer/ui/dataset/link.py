@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from explorer.model.reports import write_report
-from explorer.ui.dataset.rows import flag_list
 from explorer.ui.dataset.view import DatasetView
 
 #: File dialog filters of the table export, and the ending each one writes.
@@ -92,7 +91,7 @@ class DatasetLink(QObject):
             window.info.set_dataset_facts(
                 [], status="measuring…" if self.view.scanning() else "not measured")
         else:
-            window.info.set_dataset_facts(flag_list(row), getattr(row, "error", "") or "")
+            window.info.set_dataset_facts(list(row.flag_list), row.error or "")
 
     # ---- export -----------------------------------------------------------------------------
     def add_export(self, export_menu) -> None:

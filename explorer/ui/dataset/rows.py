@@ -35,18 +35,6 @@ def number(value: Any) -> float | None:
     return None if math.isnan(x) else x
 
 
-def flag_list(row: Any) -> list[str]:
-    """A row's flags as a list (the model keeps them `;`-separated)."""
-    return split_flags(getattr(row, "flags", ""))
-
-
-def split_flags(flags: Any) -> list[str]:
-    flags = flags or ""
-    if isinstance(flags, str):
-        return [f for f in flags.split(";") if f]
-    return list(flags)
-
-
 def key_of(value: Any, root: Path | None) -> Path:
     """A row's path as the absolute path the file table knows (relative ones are under `root`)."""
     path = Path(value)
@@ -66,7 +54,7 @@ def display(column: str, value: Any, root: Path | None) -> str:
         except ValueError:
             return str(path)
     if column == "flags":
-        return "; ".join(split_flags(value))
+        return "; ".join(f for f in str(value).split(";") if f)
     if column == "audio_hash":
         return str(value)[:12]
     if column in _DIGITS:
@@ -105,7 +93,7 @@ class Filters:
         flags or error) and a value inside every range; an unmeasured row passes no flag nor range."""
         if (self.flag or self.ranges) and row is None:
             return False
-        if self.flag and self.flag not in flag_list(row):
+        if self.flag and not row.has_flag(self.flag):
             return False
         words = self.text.lower().split()
         if words:
@@ -133,7 +121,7 @@ def summary_text(rows: list[Any], listed: int, shown: int) -> str:
     channels = Counter(r.channels for r in measured if number(r.channels))
     if len(channels) > 1:
         parts.append(", ".join(f"{int(c)} ch ×{n}" for c, n in channels.most_common()))
-    flags = Counter(f for r in measured for f in flag_list(r))
+    flags = Counter(f for r in measured for f in r.flag_list)
     parts.append(", ".join(f"{f} {n}" for f, n in flags.most_common()) if flags else "no flags")
     if shown != listed:
         parts.append(f"showing {shown}")

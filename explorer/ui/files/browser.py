@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from explorer.model import AudioFileError, info
 from explorer.model.dataset import scan_folder
 from explorer.model.names import shown
+from explorer.ui.common.time_axis import format_clock
 
 COLUMNS = ("Name", "Duration", "Rate", "Ch", "Format")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -47,12 +48,8 @@ _ROOT = QModelIndex()
 
 
 def format_duration(seconds: float) -> str:
-    if seconds >= 3600:
-        h, rest = divmod(seconds, 3600)
-        return f"{int(h)}:{int(rest // 60):02d}:{rest % 60:04.1f}"
-    if seconds >= 60:
-        return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
-    return f"{seconds:.2f} s"
+    """"13.91 s" under a minute, else the time axes' clock to a tenth ("1:05.3", "1:01:01.2")."""
+    return f"{seconds:.2f} s" if seconds < 60 else format_clock(seconds, 1)
 
 
 #: a few words for an error row's table cell (the full reason is in its tooltip), first match

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from explorer.model.dataset import scan_folder
 from explorer.model.measure import measure_one
 from explorer.model.scan import apply_dataset_flags
-from explorer.ui.dataset.rows import COLUMNS, display, flag_list
+from explorer.ui.dataset.rows import COLUMNS, display
 
 from .conftest import TRANSCRIPTS
 
@@ -52,7 +52,7 @@ def test_rows_and_cells_are_the_models_measurements(scanned_view, dataset_dir):
             text = model.data(model.index(row, column))
             assert text == display(name, getattr(want, name), dataset_dir), (path.name, name)
     # the defects are where they are
-    flags = {p.name: set(flag_list(r)) for p, r in expected.items()}
+    flags = {p.name: set(r.flag_list) for p, r in expected.items()}
     assert "clipped" in flags["clipped.wav"] and "clipped" not in flags["clean.wav"]
     assert "silent" in flags["silent.wav"]
     assert "unreadable" in flags["broken.wav"]
@@ -71,7 +71,7 @@ def test_flag_and_text_filters_narrow_the_rows(scanned_view, dataset_dir):
     for i in range(1, view.flag_box.count()):
         flag = view.flag_box.itemData(i)
         view.flag_box.setCurrentIndex(i)
-        want = sorted(p for p, r in expected.items() if flag in flag_list(r))
+        want = sorted(p for p, r in expected.items() if r.has_flag(flag))
         assert sorted(shown_paths(view)) == want, flag
     view.flag_box.setCurrentIndex(0)
     assert len(shown_paths(view)) == 8

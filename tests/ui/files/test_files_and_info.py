@@ -228,3 +228,10 @@ def test_long_file_info_shows_the_warning(tmp_path, speech_path):
                                "1,000: showing the 500 frames present")
     assert rows["Length"] == "500 samples"
     assert clip.read(0, 1000).shape == (500, 1)
+
+
+def test_durations_round_once_as_the_time_axes_do():
+    from explorer.ui.files.browser import format_duration
+
+    assert [format_duration(s) for s in (13.914, 65.3, 119.96, 3599.97, 3661.25)] == \
+        ["13.91 s", "1:05.3", "2:00.0", "1:00:00.0", "1:01:01.2"]  # never "1:60.0"
