@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from explorer.model.clip import AUDIO_EXTENSIONS
@@ -15,19 +15,41 @@ def is_audio_path(path: str | Path) -> bool:
     return path.suffix.lower() in AUDIO_EXTENSIONS and not path.name.startswith(".")
 
 
-def natural_key(path: Path) -> list:
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(path: Path | str) -> list:
     """Sort key that puts 'clip2' before 'clip10', as file managers do."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", path.name)]
+    name = path if isinstance(path, str) else path.name
+    return [int(part) if part.isdigit() else part.lower() for part in _DIGITS.split(name)]
 
 
-def scan_folder(folder: str | Path, recursive: bool = False) -> list[Path]:
-    """The audio files in a folder (and its sub-folders when recursive), naturally sorted."""
+class TooManyEntries(Exception):
+    """The folder holds more entries than the caller wants to list where it stands."""
+
+
+def scan_folder(folder: str | Path, recursive: bool = False,
+                limit: int | None = None) -> list[Path]:
+    """The audio files in a folder (and its sub-folders when recursive), naturally sorted.
+
+    `limit`: raise TooManyEntries after that many entries of a (non-recursive) folder, so the
+    window lists a small folder at once and hands a big one to a thread.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder}: not a folder")
-    candidates: Iterable[Path] = folder.rglob("*") if recursive else folder.iterdir()
-    files = [p for p in candidates if p.is_file() and is_audio_path(p)]
     if recursive:
-        return sorted(files, key=lambda p: [natural_key(Path(part))
+        files = [p for p in folder.rglob("*") if p.is_file() and is_audio_path(p)]
+        return sorted(files, key=lambda p: [natural_key(part)
                                             for part in p.relative_to(folder).parts])
-    return sorted(files, key=natural_key)
+    names = []
+    with os.scandir(folder) as entries:  # names and d_type: no stat per file on most systems
+        for count, entry in enumerate(entries, 1):
+            if limit is not None and count > limit:
+                raise TooManyEntries(f"{folder}: more than {limit} entries")
+            name = entry.name
+            if (not name.startswith(".") and os.path.splitext(name)[1].lower() in AUDIO_EXTENSIONS
+                    and entry.is_file()):
+                names.append(name)
+    names.sort(key=natural_key)
+    return [folder / name for name in names]

@@ -15,6 +15,7 @@ import pytest
 
 from explorer.model.spectrogram import SpectrogramParams, compute_file
 from tests import needs
+from tests.cluster import local_cluster
 from tests.model.test_export import no_temp_files, write_bad_files, write_clips
 from tests.pngs import decode_png
 
@@ -225,12 +226,10 @@ def test_sigkill_leaves_nothing_a_rerun_would_trust(tmp_path, many):
 
 
 def test_dask_cluster_gives_byte_identical_outputs(tmp_path, tree):
-    distributed = needs.module("distributed", "needs audio-explorer[cluster] (dask)")
+    needs.module("distributed", "needs audio-explorer[cluster] (dask)")
     local = run(tree, "-o", tmp_path / "local", "--recursive", "--jobs", "1")
     assert local.returncode == 0, local.stderr
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
-        address = cluster.scheduler_address
+    with local_cluster() as address:
         assert address.startswith("tcp://127.0.0.1:")
         result = run(tree, "-o", tmp_path / "dask", "--recursive", "--scheduler", address)
     assert result.returncode == 0, result.stderr

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from explorer.model.measure import COLUMNS
+from tests import needs
+from tests.cluster import local_cluster
 from tests.model.scan_data import EXPECTED_FLAGS, write_defects
 
 COMMAND = [sys.executable, "-m", "explorer", "scan"]
@@ -101,3 +103,19 @@ def test_scan_is_listed_in_help(env):
     result = subprocess.run([sys.executable, "-m", "explorer", "--help"], capture_output=True, text=True,
                             env=env, timeout=60)
     assert "scan" in result.stdout
+
+
+def test_scheduler_gives_the_local_report_byte_for_byte(defects, tmp_path, env):
+    """`--scheduler` on a Dask LocalCluster (in a process of its own): the same report file,
+    the same summary and exit code as `--jobs 1` on this machine."""
+    needs.module("distributed", "needs audio-explorer[cluster] (dask)")
+    local = run(env, defects, "--recursive", "-o", tmp_path / "local.csv", "--jobs", "1",
+                "--no-cache")
+    with local_cluster() as address:
+        remote = run(env, defects, "--recursive", "-o", tmp_path / "dask.csv", "--scheduler",
+                     address, "--no-cache", timeout=300)
+    assert (local.returncode, remote.returncode) == (1, 1), remote.stderr  # broken.wav
+    assert remote.stdout.replace("dask.csv", "local.csv") == local.stdout
+    report = (tmp_path / "dask.csv").read_bytes()
+    assert report == (tmp_path / "local.csv").read_bytes()
+    assert report.count(b"\n") == len(EXPECTED_FLAGS) + 1

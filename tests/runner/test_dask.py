@@ -6,15 +6,14 @@ import pytest
 
 from explorer import runner
 from tests import needs
+from tests.cluster import local_cluster
 from tests.runner.work import Plan, square
 
 
 @pytest.fixture(scope="module")
 def client():
     distributed = needs.module("distributed", "needs audio-explorer[cluster] (dask)")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with local_cluster() as address, distributed.Client(address) as client:
         yield client
 
 

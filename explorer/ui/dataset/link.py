@@ -38,8 +38,10 @@ class DatasetLink(QObject):
         #: and the folder of a file opened alone, do not (see `quietly`), though they are
         #: scanned all the same.
         self.show_on_open = True
+        self._quiet: set[Path] = set()  # folders asked for quietly, whose listing may end later
         self.view.fileActivated.connect(self._activated)
         self.view.measured.connect(self._measured)
+        window.browser.folderRequested.connect(self._folder_requested)
         window.browser.folderChanged.connect(self._folder_changed)
         window.session.loadStarted.connect(self._current_changed)
 
@@ -53,11 +55,17 @@ class DatasetLink(QObject):
             self.show_on_open = before
 
     # ---- window events ----------------------------------------------------------------------
+    def _folder_requested(self, folder: Path) -> None:
+        if not self.show_on_open:
+            self._quiet.add(folder)
+
     def _folder_changed(self, folder: Path) -> None:
+        quiet = folder in self._quiet
+        self._quiet.discard(folder)
         if self.view.model.root == folder and self.view.model.paths == self.window.browser.model.paths:
             return  # the same folder again (a file of it opened): keep its measurements
         self.view.set_folder(self.window.browser.model.paths, folder)
-        if self.show_on_open and not self.dock.isVisible():
+        if self.show_on_open and not quiet and not self.dock.isVisible():
             self.dock.show()
             window = self.window
             window.resizeDocks([self.dock], [max(260, window.height() * 3 // 8)],

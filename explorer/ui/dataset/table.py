@@ -17,7 +17,7 @@ _FLAGGED = QColor("#ffb347")
 _PENDING = QColor("#777777")
 
 
-def path_texts(paths: list[Path], root: Path | None) -> list[str]:
+def path_texts(paths: list[Path] | list[str], root: Path | None) -> list[str]:
     """Each path relative to `root` by string (Path.relative_to costs ~50 ms per 10,000)."""
     prefix = str(root).rstrip("/") + "/" if root is not None else ""
     return [t[len(prefix):] if prefix and t.startswith(prefix) else t for t in map(str, paths)]
@@ -37,7 +37,6 @@ class DatasetTableModel(QAbstractTableModel):
         self.transcripts: dict[Path, str] = {}
         self.filters = Filters()
         self.visible: list[int] = []
-        self._index: dict[Path, int] = {}
         self._by_text: dict[str, int] = {}
         self._text: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
@@ -49,11 +48,11 @@ class DatasetTableModel(QAbstractTableModel):
         self.paths = list(paths)
         self.rows = [None] * len(self.paths)
         self.transcripts = {}
-        self._index = {p: i for i, p in enumerate(self.paths)}
-        # the model's rows name their file by string: looked up as such (a Path per row of
-        # 10,000 cost 200 ms of GUI thread)
-        self._by_text = {str(p): i for i, p in enumerate(self.paths)}
-        self._text = path_texts(self.paths, root)
+        # rows and paths are looked up by string: hashing 10,000 Paths costs ~50 ms of GUI
+        # thread, a Path made per row of 10,000 200 ms
+        texts = [str(p) for p in self.paths]
+        self._by_text = dict(zip(texts, range(len(texts)), strict=True))
+        self._text = path_texts(texts, root)
         self.visible = list(range(len(self.paths)))
         self.endResetModel()
         if self.filters.active or self._sort:
@@ -62,7 +61,8 @@ class DatasetTableModel(QAbstractTableModel):
 
     def row_of(self, path: Path) -> int:
         """Index into `paths` (not the shown row), -1 if not listed."""
-        return self._index.get(Path(path), -1)
+        text = str(path) if isinstance(path, Path) else str(Path(path))
+        return self._by_text.get(text, -1)
 
     def measurement(self, path: Path) -> Any:
         i = self.row_of(path)
@@ -85,7 +85,7 @@ class DatasetTableModel(QAbstractTableModel):
         for m in measurements:
             i = by_text.get(m.path)
             if i is None:  # a relative path, or a Path
-                i = self._index.get(key_of(m.path, self.root))
+                i = by_text.get(str(key_of(m.path, self.root)))
             if i is not None:
                 rows[i] = m
                 done.append(paths[i])

@@ -178,6 +178,8 @@ class MainWindow(QMainWindow):
         self.browser.fileSelected.connect(self._file_selected)
         self.browser.playRequested.connect(self._play_requested)
         self.browser.folderChanged.connect(self._folder_changed)
+        self._first_of: tuple[Path, str] | None = None  # (folder, note) of a folder opened
+        self.browser.folderListed.connect(self._folder_listed)
         self.browser.folderFailed.connect(lambda message: self.statusBar().showMessage(message, 10000))
         s.loadStarted.connect(self._load_started)
         s.clipChanged.connect(self._clip_changed)
@@ -241,28 +243,35 @@ class MainWindow(QMainWindow):
             if rejected else ""
         if folders:
             folder = folders[0].resolve()
+            self._first_of = (folder, note)  # when listed: its first file, or why there is none
             try:
-                paths_in = self.browser.set_folder(folder)
+                self.browser.set_folder(folder)  # a big folder: listed by a thread, shown later
             except OSError as exc:  # unreadable: say so, and keep what is shown
+                self._first_of = None
                 self.statusBar().showMessage(listing_error(folder, exc), 10000)
                 return False
-            if paths_in:
-                self.browser.select_row(0)
-            else:
-                self.statusBar().showMessage(f"{folder}: no audio files in this folder{note}",
-                                             10000)
             return True
         files = [f.resolve() for f in files]
         # one file: its folder is listed with it selected, so Down steps to its neighbours
         with self.dataset.quietly():  # a file opened alone: its folder is scanned, not shown
             revealed = len(files) == 1 and self._reveal_in_folder(files[0])
-        if not revealed:
-            self.browser.set_files(files, None)
+        if not revealed:  # (a big folder: the file alone until its folder is listed)
+            self.browser.set_files(files, None, keep_listing=len(files) == 1)
             self.browser.select(files[0])
         self.browser.table.setFocus()
         if note:
             self.statusBar().showMessage(f"Opened {len(files)} file(s){note}", 10000)
         return True
+
+    def _folder_listed(self, folder: Path, paths: list[Path]) -> None:
+        if self._first_of is None or self._first_of[0] != folder:
+            return  # a folder clicked in the tree, or a file's folder: its selection is made
+        note = self._first_of[1]
+        self._first_of = None
+        if paths:
+            self.browser.select_row(0)
+        else:
+            self.statusBar().showMessage(f"{folder}: no audio files in this folder{note}", 10000)
 
     def _reveal_in_folder(self, path: Path) -> bool:
         try:
@@ -384,6 +393,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(5000)
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
+        self.browser.stop_listing(5000)
         self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -235,3 +236,63 @@ def test_durations_round_once_as_the_time_axes_do():
 
     assert [format_duration(s) for s in (13.914, 65.3, 119.96, 3599.97, 3661.25)] == \
         ["13.91 s", "1:05.3", "2:00.0", "1:00:00.0", "1:01:01.2"]  # never "1:60.0"
+
+
+def _crowded_folder(folder: Path, wavs: int = 3, other: int = 2500) -> list[Path]:
+    """A folder with more entries than the GUI thread lists itself (non-audio files: quick)."""
+    import soundfile as sf
+
+    from explorer.ui.files.browser import QUICK_LISTING
+
+    assert other > QUICK_LISTING
+    folder.mkdir()
+    for i in range(other):
+        (folder / f"note{i}.txt").touch()
+    tone = (0.1 * np.sin(np.arange(1600) / 5)).astype(np.float32)
+    paths = [folder / f"utt{i}.wav" for i in range(wavs)]
+    for path in paths:
+        sf.write(path, tone, 8000, subtype="PCM_16")
+    return [p.resolve() for p in paths]
+
+
+def test_a_crowded_folder_is_listed_by_a_thread_then_its_first_file_opens(qtbot, make_window,
+                                                                           tmp_path):
+    paths = _crowded_folder(tmp_path / "crowded")
+    window = make_window()
+    listed = []
+    window.browser.folderListed.connect(lambda folder, files: listed.append(list(files)))
+    assert window.open_paths([str(tmp_path / "crowded")])
+    if window.browser.listing():  # (a fast machine may be done before we look)
+        assert window.browser.count_text() == "listing…"
+        assert "listing" in window.browser.folder_label.text()
+    qtbot.waitUntil(lambda: bool(listed), timeout=20000)
+    assert listed == [paths]
+    assert window.browser.count_text() == "3 files"
+    assert window.browser.current_path() == paths[0]
+    wait_loaded(qtbot, window, paths[0])
+    assert window.dataset.dock.isVisible()  # a folder opened shows its dataset
+
+
+def test_a_file_of_a_crowded_folder_opens_at_once_and_its_folder_follows(qtbot, make_window,
+                                                                         tmp_path):
+    paths = _crowded_folder(tmp_path / "crowded")
+    window = make_window()
+    assert window.open_paths([str(paths[1])])
+    assert window.browser.current_path() == paths[1]  # the file alone, or already its folder
+    qtbot.waitUntil(lambda: window.browser.model.paths == paths, timeout=20000)
+    assert window.browser.current_path() == paths[1]
+    assert window.browser.folder == paths[1].parent
+    wait_loaded(qtbot, window, paths[1])
+    assert not window.dataset.dock.isVisible()  # a file opened alone: its folder is not shown
+
+
+def test_a_newer_folder_drops_a_crowded_folders_listing(qtbot, make_window, tmp_path, samples_dir):
+    _crowded_folder(tmp_path / "crowded")
+    window = make_window()
+    window.open_paths([str(tmp_path / "crowded")])
+    window.open_paths([str(samples_dir)])  # small: listed at once
+    shown_now = list(window.browser.model.paths)
+    assert window.browser.wait_listed(20000)
+    qtbot.wait(100)
+    assert window.browser.model.paths == shown_now
+    assert window.browser.folder == samples_dir.resolve()
