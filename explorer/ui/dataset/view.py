@@ -305,6 +305,12 @@ class DatasetView(QWidget):
     def hidden_columns(self) -> list[str]:
         return [n for c, n in enumerate(COLUMNS) if self.table.isColumnHidden(c)]
 
+    def set_hidden_columns(self, names) -> None:
+        """Hide the columns named (as the user left them; unknown names and the path ignored)."""
+        hide = {str(n) for n in names}
+        for column, name in enumerate(COLUMNS):
+            self.table.setColumnHidden(column, name in hide and name != "path")
+
     def _row_changed(self, current, _previous) -> None:
         if current.isValid() and not self._quiet:
             path = self.model.path_at(current.row())

@@ -1,5 +1,6 @@
 """What the main window remembers between runs: geometry and dock layout, spectrogram settings,
-colour map, frequency axis, volume (and the recent folders, kept by the File menu)."""
+colour map, frequency axis, volume, the dataset table's hidden columns (and the recent folders,
+kept by the File menu)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ def restore_window(window) -> None:
     except (TypeError, ValueError):
         volume = 100
     window.transport.volume.setValue(max(0, min(100, volume)))
+    if st.contains("datasetHiddenColumns"):  # else the table's own defaults
+        hidden = str(st.value("datasetHiddenColumns", ""))
+        window.dataset.view.set_hidden_columns(filter(None, hidden.split(",")))
     window.recent.rebuild()
 
 
@@ -45,4 +49,5 @@ def save_window(window) -> None:
     st.setValue("colormap", window.spectrogram.colormap)
     st.setValue("axisMode", window.spectrogram.axis_mode)
     st.setValue("volume", window.transport.volume.value())
+    st.setValue("datasetHiddenColumns", ",".join(window.dataset.view.hidden_columns()))
     st.sync()

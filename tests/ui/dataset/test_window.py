@@ -98,3 +98,22 @@ def test_the_start_folder_is_scanned_without_opening_the_dock(qtbot, make_window
     window.dataset.view.set_folder([], None, scan=False)
     window.open_paths([str(samples_dir)])  # a folder opened later shows it
     assert window.dataset.dock.isVisible()
+
+
+def test_hidden_dataset_columns_are_remembered(qtbot, make_window, private_settings):
+    from explorer.ui.dataset.rows import COLUMNS, DEFAULT_HIDDEN
+
+    window = make_window()
+    view = window.dataset.view
+    assert set(view.hidden_columns()) == DEFAULT_HIDDEN  # a first start: the defaults
+    for action in view.column_menu().actions():  # what (un)ticking in the header's menu does
+        if action.text() == "rms_dbfs":
+            action.setChecked(False)
+        if action.text() == "frames":
+            action.setChecked(True)
+    wanted = [n for n in COLUMNS if n in DEFAULT_HIDDEN | {"rms_dbfs"} and n != "frames"]
+    assert view.hidden_columns() == wanted
+    window.close()
+    again = make_window()
+    table = again.dataset.view.table
+    assert [name for c, name in enumerate(COLUMNS) if table.isColumnHidden(c)] == wanted
