@@ -9,7 +9,9 @@ folder in a MainWindow (offscreen unless QT_QPA_PLATFORM says otherwise) and pri
   measurements fill in (a stall is the gap less the 10 ms);
 - peak RSS of the window's process and of the largest worker process (ru_maxrss).
 The first second after the listing is reported apart: the window paints the Dataset dock for the
-first time and opens the first file then.
+first time and opens the first file then. On a loaded machine the heartbeat's gaps include time
+the GUI thread waited for a core; the largest CPU time the GUI thread spent in one event (its own
+work, measured by thread_time around each event the application delivers) is printed beside them.
 Targets (issue 15): listed <= 1.5 s, stalls <= 50 ms, peak memory <= 500 MB.
 Timings on a shared machine are noisy: run it more than once.
 Usage: python bench/dataset_gui.py [--files 10000] [--jobs N]
@@ -122,7 +124,29 @@ def main() -> None:
 
         from PySide6.QtWidgets import QApplication
 
-        app = QApplication.instance() or QApplication(sys.argv)
+        class TimedApp(QApplication):
+            """Keeps the GUI thread's CPU time of its longest event (outermost events only)."""
+
+            depth, longest = 0, (0.0, "")
+
+            def notify(self, receiver, event):  # noqa: N802
+                TimedApp.depth += 1
+                start = time.thread_time()
+                try:
+                    return super().notify(receiver, event)
+                finally:
+                    TimedApp.depth -= 1
+                    spent = time.thread_time() - start
+                    if TimedApp.depth == 0 and spent > TimedApp.longest[0]:
+                        TimedApp.longest = (spent, f"{type(receiver).__name__} "
+                                                   f"{event.type().name}")
+
+        def longest_event() -> str:
+            spent, what = TimedApp.longest
+            TimedApp.longest = (0.0, "")
+            return f"{spent * 1000:.0f} ms CPU ({what})"
+
+        app = TimedApp(sys.argv)
         from explorer.ui.shell.main_window import MainWindow
 
         window = MainWindow(player=None)
@@ -152,36 +176,41 @@ def main() -> None:
             return sum(r is not None for r in view.model.rows)
 
         beat.reset()
+        longest_event()
         t0 = time.perf_counter()
         window.open_paths([str(folder)])
         wait(lambda: view.model.rowCount() == args.files
              and window.browser.model.rowCount() == args.files)
         listed = time.perf_counter() - t0
         listing_gap = beat.gap()
+        listing_cpu = longest_event()
         beat.reset()
         settled = time.perf_counter() + 1.0  # the first paint of the dock and the first file
-        wait(lambda: not view.scanning() and measured() == args.files)
+        wait(lambda: view.settled() and measured() == args.files)
         app.processEvents()
         filled = time.perf_counter() - t0
         scan_gap = beat.gap()
         steady_gap = beat.gap_after(settled)
+        scan_cpu = longest_event()
         print(f"listed: {listed:.2f} s (target <= 1.5 s); largest heartbeat gap while listing "
-              f"{listing_gap * 1000:.0f} ms")
+              f"{listing_gap * 1000:.0f} ms; longest GUI event {listing_cpu}")
         print(f"filled in: {filled:.1f} s ({args.files / (filled - listed):.0f} files/s, "
               f"{view.scan.jobs} worker processes); largest heartbeat gap while filling in "
               f"{scan_gap * 1000:.0f} ms (a stall of {max(0.0, scan_gap - 0.01) * 1000:.0f} ms, "
               "target <= 50 ms); leaving out the first second after the listing (the dock's "
-              f"first paint, the first file opened): {steady_gap * 1000:.0f} ms")
+              f"first paint, the first file opened): {steady_gap * 1000:.0f} ms; longest GUI event "
+              f"{scan_cpu}")
         print("summary:", view.summary.text())
 
         # the same folder again: from the scan cache
         window.dataset.view.set_folder([], None, scan=False)
         beat.reset()
         t0 = time.perf_counter()
+        longest_event()
         window.dataset._folder_changed(folder)
-        wait(lambda: not view.scanning() and measured() == args.files)
+        wait(lambda: view.settled() and measured() == args.files)
         print(f"again from the scan cache: {time.perf_counter() - t0:.2f} s; largest heartbeat "
-              f"gap {beat.gap() * 1000:.0f} ms")
+              f"gap {beat.gap() * 1000:.0f} ms; longest GUI event {longest_event()}")
         self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"peak RSS: window {mb(self_kb):.0f} MB (target <= 500 MB); the scan's processes "
               f"(sampled twice a second): largest {mb(peak['one']):.0f} MB, all together "

@@ -186,6 +186,10 @@ class DatasetView(QWidget):
         else:
             scan.cancel()
 
+    def settled(self) -> bool:
+        """No scan running and the last one's histograms and summary drawn."""
+        return not self.scanning() and self._finishing is None
+
     def scanning(self) -> bool:
         """A scan is on until its end reached the GUI (its thread may outlive the signal a
         moment: the button must not cancel a finished scan instead of starting one)."""
