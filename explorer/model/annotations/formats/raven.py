@@ -94,8 +94,8 @@ def write(ann: Annotations) -> bytes:
             cells.update(lab.extra)
             end = lab.start if lab.end is None else lab.end
             cells.update({"Selection": str(selection), BEGIN: fixed(lab.start, 9), END: fixed(end, 9),
-                          LOW: fixed(lab.low_hz, 1) if lab.is_box else "0",
-                          HIGH: fixed(lab.high_hz, 1) if lab.is_box else "0",
+                          LOW: fixed(lab.low_hz, 1) if lab.is_box else "0.0",
+                          HIGH: fixed(lab.high_hz, 1) if lab.is_box else "0.0",
                           label_col: lab.label, TIER: tier.name})
             lines.append("\t".join(str(cells.get(c, "")).translate(_BAD) for c in header))
     return "".join(line + "\n" for line in lines).encode("utf-8")
@@ -103,9 +103,9 @@ def write(ann: Annotations) -> bytes:
 
 def losses(ann: Annotations) -> list[str]:
     out = []
-    points = [t.name for t in ann.tiers if t.kind == "point" and t.labels]
-    if points and any(lab.end is not None for t in ann.tiers for lab in t.labels):
-        out.append("points are selections of no length in Raven")
+    if any(lab.end is not None and lab.end == lab.start for t in ann.tiers if t.kind != "point"
+           for lab in t.labels):
+        out.append("intervals of no length in an interval tier read back as points")
     if any(set(lab.label) & set("\t\r\n") for _, lab in ann.labels()):
         out.append("tabs and line breaks in labels become spaces")
     empty = [t.name for t in ann.tiers if not t.labels]
