@@ -7,21 +7,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from tests import needs
 
-crowsetta = pytest.importorskip("crowsetta")
-praatio_textgrid = pytest.importorskip("praatio.textgrid")
-pd = pytest.importorskip("pandas")
+
+def crowsetta():
+    return needs.module("crowsetta", "needs audio-explorer[test]: crowsetta reads what we write")
+
+
+def _praatio():
+    return needs.module("praatio.textgrid", "needs praatio")
+
+
+def _pd():
+    return needs.module("pandas", "needs audio-explorer[test]: pandas")
 
 Row = tuple[float, float | None, str, float | None, float | None]
 
 
 def _text(value) -> str:
-    return "" if value is None or pd.isna(value) else str(value)
+    return "" if value is None or _pd().isna(value) else str(value)
 
 
 def textgrid_praatio(path: Path) -> dict[str, list[Row]]:
-    tg = praatio_textgrid.openTextgrid(str(path), includeEmptyIntervals=True)
+    tg = _praatio().openTextgrid(str(path), includeEmptyIntervals=True)
     out: dict[str, list[Row]] = {}
     for tier in tg.tiers:
         if tier.tierType == "IntervalTier":
@@ -39,7 +47,7 @@ def _unquote(mark: str) -> str:
 
 
 def textgrid_crowsetta(path: Path) -> dict[str, list[Row]]:
-    tg = crowsetta.formats.seq.TextGrid.from_file(path, keep_empty=True)
+    tg = crowsetta().formats.seq.TextGrid.from_file(path, keep_empty=True)
     out: dict[str, list[Row]] = {}
     for tier in tg.tiers:
         if hasattr(tier, "intervals"):
@@ -55,15 +63,15 @@ def audacity_crowsetta(path: Path) -> dict[str, list[Row]]:
     if not lines:
         return {}
     if len(lines) % 2 == 0 and all(line.startswith("\\\t") for line in lines[1::2]):
-        df = crowsetta.formats.bbox.AudBBox.from_file(path).df
+        df = crowsetta().formats.bbox.AudBBox.from_file(path).df
         rows = [(r.begin_time_s, r.end_time_s, _text(r.label), r.low_freq_hz, r.high_freq_hz)
                 for r in df.itertuples()]
     else:  # pandas reads it; crowsetta's aud-seq too when it can (it refuses empty labels)
-        df = pd.read_csv(path, sep="\t", header=None, names=["start_time", "end_time", "label"],
+        df = _pd().read_csv(path, sep="\t", header=None, names=["start_time", "end_time", "label"],
                          keep_default_na=False, dtype={"label": str}, quoting=3)
         rows = [(r.start_time, r.end_time, _text(r.label), None, None) for r in df.itertuples()]
         if (df["label"] != "").all():
-            theirs = crowsetta.formats.seq.AudSeq.from_file(path).df
+            theirs = crowsetta().formats.seq.AudSeq.from_file(path).df
             assert rows == [(r.start_time, r.end_time, _text(r.label), None, None)
                             for r in theirs.itertuples()], "crowsetta and pandas disagree"
     return {"labels": [(s, None if e == s else e, t, lo, hi) for s, e, t, lo, hi in rows]}
@@ -83,18 +91,18 @@ def _raven_rows(df, label_column: str) -> dict[str, list[Row]]:
 
 def raven_crowsetta(path: Path, label_column: str = "Annotation") -> dict[str, list[Row]]:
     """pandas reads the table; crowsetta too when it can (it refuses empty annotations)."""
-    df = pd.read_csv(path, sep="\t", keep_default_na=False, dtype={label_column: str})
+    df = _pd().read_csv(path, sep="\t", keep_default_na=False, dtype={label_column: str})
     found = _raven_rows(df, label_column)
     if (df[label_column] != "").all():
-        theirs = crowsetta.formats.bbox.Raven.from_file(path, annot_col=label_column).df
-        theirs = theirs.rename(columns={v: k for k, v in crowsetta.formats.bbox.Raven.COLUMNS_MAP.items()}
+        theirs = crowsetta().formats.bbox.Raven.from_file(path, annot_col=label_column).df
+        theirs = theirs.rename(columns={v: k for k, v in crowsetta().formats.bbox.Raven.COLUMNS_MAP.items()}
                                | {"annotation": label_column})
         assert _raven_rows(theirs, label_column) == found, "crowsetta and pandas disagree"
     return found
 
 
 def csv_pandas(path: Path) -> dict[str, list[Row]]:
-    df = pd.read_csv(path, keep_default_na=False, dtype={"label": str, "tier": str})
+    df = _pd().read_csv(path, keep_default_na=False, dtype={"label": str, "tier": str})
     out: dict[str, list[Row]] = {}
 
     def num(x):
@@ -110,7 +118,7 @@ def svcsv_pandas(path: Path) -> dict[str, list[Row]]:
     """By Sonic Visualiser's column layouts, read by pandas (no header, label last)."""
     if not path.read_text(encoding="utf-8").strip():
         return {}
-    df = pd.read_csv(path, header=None, keep_default_na=False, dtype=str)
+    df = _pd().read_csv(path, header=None, keep_default_na=False, dtype=str)
     rows = []
     for r in df.itertuples(index=False):
         cells = [c for c in r]

@@ -12,79 +12,11 @@ from explorer.model.annotations.formats import guess_format, read_labels, write_
 from explorer.model.annotations.tiers import Label
 from tests.model.annotations.independent import crowsetta, read_independently
 
-# Praat 6 "Save as text file": the long form, spaces before line ends, 4-space indents.
-PRAAT_LONG = '''File type = "ooTextFile"
-Object class = "TextGrid"
-
-xmin = 0 
-xmax = 2.5 
-tiers? <exists> 
-size = 2 
-item []: 
-    item [1]:
-        class = "IntervalTier" 
-        name = "words" 
-        xmin = 0 
-        xmax = 2.5 
-        intervals: size = 3 
-        intervals [1]:
-            xmin = 0 
-            xmax = 0.61 
-            text = "" 
-        intervals [2]:
-            xmin = 0.61 
-            xmax = 1.3 
-            text = "Ca""fé ""au lait""" 
-        intervals [3]:
-            xmin = 1.3 
-            xmax = 2.5 
-            text = "" 
-    item [2]:
-        class = "TextTier" 
-        name = "tones" 
-        xmin = 0 
-        xmax = 2.5 
-        points: size = 2 
-        points [1]:
-            number = 0.9 
-            mark = "H*" 
-        points [2]:
-            number = 1.0000000000000002e-05 
-            mark = "L%" 
-'''
-
-# Praat "Save as short text file".
-PRAAT_SHORT = '''File type = "ooTextFile"
-Object class = "TextGrid"
-
-0
-2.5
-<exists>
-2
-"IntervalTier"
-"words"
-0
-2.5
-3
-0
-0.61
-""
-0.61
-1.3
-"Ca""fé ""au lait"""
-1.3
-2.5
-""
-"TextTier"
-"tones"
-0
-2.5
-2
-0.9
-"H*"
-1.0000000000000002e-05
-"L%"
-'''
+DATA = Path(__file__).parent / "data"
+# Praat 6 "Save as text file" (the long form: spaces before line ends, 4-space indents) and
+# "Save as short text file"; Praat doubles quotes in a text and writes tiny times as 1e-05.
+PRAAT_LONG = (DATA / "praat_long.TextGrid").read_text(encoding="utf-8")
+PRAAT_SHORT = (DATA / "praat_short.TextGrid").read_text(encoding="utf-8")
 
 WORDS = [Label(0.61, 1.3, 'Ca"fé "au lait"')]
 TONES = [Label(1.0000000000000002e-05, None, "L%"), Label(0.9, None, "H*")]
@@ -111,11 +43,7 @@ def test_praat_textgrids(tmp_path, text, encoding):
 
 # Raven Pro 1.6: a selection in the Waveform and the Spectrogram views (two rows, one
 # Selection number), measurement columns, an annotation column, Windows line ends.
-RAVEN = ("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\t"
-         "Delta Time (s)\tAvg Power Density (dB FS/Hz)\tAnnotation\tNotes\r\n"
-         "1\tWaveform 1\t1\t0.517961088\t1.084283616\t0.000\t11025.000\t0.5663\t\trobin\tclear\r\n"
-         "1\tSpectrogram 1\t1\t0.517961088\t1.084283616\t1989.300\t6012.600\t0.5663\t-71.2\trobin\tclear\r\n"
-         "2\tSpectrogram 1\t2\t2.250000000\t2.750000000\t300.000\t900.000\t0.5000\t-80.05\tcafé\t\r\n")
+RAVEN = (DATA / "raven_pro.Table.1.selections.txt").read_bytes().decode("utf-8")
 
 
 def test_raven_selection_table(tmp_path):
@@ -145,10 +73,7 @@ def test_raven_selection_table(tmp_path):
 
 # Audacity 3: labels.txt with spectral selections (frequency lines), a point label, a label
 # with spaces; and the old one-sided form `start<TAB>label`.
-AUDACITY = ("0.517961\t1.084284\trobin song\n"
-            "\\\t1989.300049\t6012.600098\n"
-            "1.500000\t1.500000\t\n"
-            "2.250000\t2.750000\tcafé 鳥\n")
+AUDACITY = (DATA / "audacity_spectral.txt").read_bytes().decode("utf-8")
 
 
 def test_audacity_label_track(tmp_path):
@@ -184,7 +109,8 @@ def test_sonic_visualiser_layers(tmp_path):
     assert i.tiers[0].labels == [Label(0.5, None, "onset"), Label(1.25, None, ""),
                                  Label(2.0, None, "a, b")]
     assert r.tiers[0].kind == "interval"
-    assert r.tiers[0].labels == [Label(1.0, 1.5, "speech"), Label(2.0, 2.25, "noise", extra=(("value", "3.5"),))]
+    assert r.tiers[0].labels == [Label(1.0, 1.5, "speech"),
+                                 Label(2.0, 2.25, "noise", extra=(("value", "3.5"),))]
     assert b.tiers[0].labels == [Label(0.1, 0.3, "robin", 2000.0, 6000.0)]
     for path, ann in ((instants, i), (regions, r)):
         out = tmp_path / f"out-{path.name}"
@@ -193,7 +119,7 @@ def test_sonic_visualiser_layers(tmp_path):
 
 
 def example(name: str) -> Path:
-    return Path(crowsetta.example(name, return_path=True))
+    return Path(crowsetta().example(name, return_path=True))
 
 
 def test_crowsetta_examples_from_published_datasets():
@@ -201,21 +127,23 @@ def test_crowsetta_examples_from_published_datasets():
     lines (scikit-maad), a Praat TextGrid (Calhoun et al.), read as crowsetta reads them."""
     raven = read_labels(example("Recording1"))
     assert raven.meta == {"raven.label_column": "Species"}
-    df = crowsetta.formats.bbox.Raven.from_file(example("Recording1"), annot_col="Species").df
+    df = crowsetta().formats.bbox.Raven.from_file(example("Recording1"), annot_col="Species").df
     assert [(lab.start, lab.end, lab.low_hz, lab.high_hz, lab.label) for lab in raven.tiers[0].labels] == [
         (r.begin_time_s, r.end_time_s, r.low_freq_hz, r.high_freq_hz, r.annotation) for r in df.itertuples()]
 
     spinetail = read_labels(example("spinetail.txt"))
-    df = crowsetta.formats.bbox.AudBBox.from_file(example("spinetail.txt")).df
-    assert [(lab.start, lab.end, lab.low_hz, lab.high_hz, lab.label) for lab in spinetail.tiers[0].labels] == [
+    df = crowsetta().formats.bbox.AudBBox.from_file(example("spinetail.txt")).df
+    ours = spinetail.tiers[0].labels
+    assert [(lab.start, lab.end, lab.low_hz, lab.high_hz, lab.label) for lab in ours] == [
         (r.begin_time_s, r.end_time_s, r.low_freq_hz, r.high_freq_hz, r.label) for r in df.itertuples()]
 
     grid = read_labels(example("AVO-maea-basic"))
-    theirs = crowsetta.formats.seq.TextGrid.from_file(example("AVO-maea-basic"))
+    theirs = crowsetta().formats.seq.TextGrid.from_file(example("AVO-maea-basic"))
     assert [t.name for t in grid.tiers] == [t.name for t in theirs.tiers] == ["Tones", "Samoan", "Gloss"]
     for ours, their in zip(grid.tiers, theirs.tiers, strict=True):
         if ours.kind == "point":
-            assert [(lab.start, lab.label) for lab in ours.labels] == [(p.number, p.mark) for p in their.points]
+            assert [(lab.start, lab.label) for lab in ours.labels] == [
+                (p.number, p.mark) for p in their.points]
         else:
             assert [(lab.start, lab.end, lab.label) for lab in ours.labels] == [
                 (i.xmin, i.xmax, i.text) for i in their.intervals]
