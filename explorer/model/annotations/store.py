@@ -33,7 +33,7 @@ from explorer.model.annotations.formats import (
 from explorer.model.annotations.journal import Journal, digest, read_journal
 from explorer.model.annotations.serial import annotations_from_dict, annotations_to_dict
 from explorer.model.annotations.tiers import Annotations, Tier
-from explorer.model.atomic import write_bytes
+from explorer.model.atomic import write_bytes, write_error
 
 SIDECAR_SUFFIX = ".labels.json"
 JOURNAL_SUFFIX = ".labels.journal"
@@ -71,9 +71,15 @@ def folder_writable(folder: Path) -> bool:
 
 
 def _is_labels(path: Path) -> bool:
-    """True when a `.txt`/`.csv` beside the audio parses as labels (else: a transcript...)."""
+    """True when a file beside the audio parses as labels; a `.txt` must also have a tab on every
+    line, as Audacity writes them (a transcript "42" is not a point at 42 s)."""
     try:
         ann = read_labels(path)
+        if guess_format(path) == "audacity":
+            lines = [x for x in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                     if x.strip()]
+            if not all("\t" in line for line in lines):
+                return False
     except (FormatError, OSError, ValueError):
         return False
     return len(ann) > 0 or path.name.lower().endswith((".textgrid", ".selections.txt"))
@@ -81,7 +87,8 @@ def _is_labels(path: Path) -> bool:
 
 def labels_beside(audio: Path) -> list[Path]:
     """The label files of `audio` in its folder: same stem and a label ending, in the order of
-    SUFFIXES (Raven's `STEM.Table.N.selections.txt` too); only files that parse as labels."""
+    SUFFIXES (Raven's `STEM.Table.N.selections.txt` too). A `.txt` or `.csv` counts only when it
+    parses as labels; a `.TextGrid` or `.selections.txt` always (when damaged, load() says so)."""
     audio = Path(audio)
     found: list[Path] = []
     candidates = [audio.with_name(audio.stem + suffix) for suffix in SUFFIXES]
@@ -92,8 +99,8 @@ def labels_beside(audio: Path) -> list[Path]:
         if path.name in seen or path == audio or not path.is_file():
             continue
         seen.add(path.name)
-        if _is_labels(path):
-            found.append(path)
+        if path.name.lower().endswith((".textgrid", ".selections.txt")) or _is_labels(path):
+            found.append(path)  # a damaged TextGrid is still labels: load() reports it
     return found
 
 
@@ -166,6 +173,7 @@ class LabelStore:
     def load(self) -> Annotations:
         """Read the newest sidecar, else the label files beside the audio."""
         self.problems = []
+        failed: list[Path] = []
         found = self.sidecars()
         if found:
             newest = max(found, key=lambda p: p.stat().st_mtime_ns)
@@ -178,11 +186,12 @@ class LabelStore:
                     parts.append((path, read_labels(path)))
                 except (FormatError, OSError, ValueError) as exc:
                     self.problems.append(str(exc))
+                    failed.append(path)  # watched too: mended elsewhere, it is offered again
             ann = merge(parts)
             self.sources = [p for p, _ in parts]
         ann.file = self.audio.name
         self.annotations = ann
-        self._seen = {p: _Seen.of(p) for p in self.sources}
+        self._seen = {p: _Seen.of(p) for p in self.sources + (failed if not found else [])}
         self.dirty = False
         return ann
 
@@ -216,7 +225,7 @@ class LabelStore:
         """Apply an edit (an undo is the inverse's apply) and journal it."""
         edit.apply(self.annotations)
         if not self.journal.is_open:
-            self.journal.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(self.journal.path)
             self.journal.start(digest(self.sidecar))
         self.journal.append(edit)
         self.dirty = True
@@ -232,7 +241,7 @@ class LabelStore:
     # -- writing ----------------------------------------------------------------------------
     def save(self) -> Path:
         """Write the sidecar atomically, then drop the journal (it holds nothing more)."""
-        self.sidecar.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(self.sidecar)
         data = json.dumps(annotations_to_dict(self.annotations), ensure_ascii=False, indent=1)
         write_bytes(self.sidecar, (data + "\n").encode("utf-8"))
         self.journal.discard()
@@ -258,9 +267,13 @@ class LabelStore:
         self.journal.close()
 
     # -- watching ---------------------------------------------------------------------------
-    def changed_on_disk(self) -> list[Path]:
-        """The files read (or saved) that another program changed since (empty: none). A file
-        merely touched (same bytes) has not changed."""
+    def changed_on_disk(self) -> bool:
+        """Did another program change a file the labels were read from (or saved to) since? A
+        file merely touched (same bytes) has not changed. The window offers to reload()."""
+        return bool(self.changed_files())
+
+    def changed_files(self) -> list[Path]:
+        """The files changed_on_disk() speaks of."""
         changed = []
         for path, seen in self._seen.items():
             now = _Seen.of(path, hashed=False)  # hash only what stat says may have changed
@@ -271,6 +284,14 @@ class LabelStore:
             if (now.size, now.mtime_ns) != (seen.size, seen.mtime_ns) and digest(path) != seen.sha256:
                 changed.append(path)
         return changed
+
+
+def _make_folder(path: Path) -> None:
+    """The folder of a file about to be written (an annotations folder may not exist yet)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
 
 
 def read_sidecar(path: Path) -> Annotations:

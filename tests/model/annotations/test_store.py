@@ -43,6 +43,21 @@ def test_labels_beside_and_sidecar_names(tmp_path):
     (tmp_path / "a.txt").write_text("a transcript, not labels\n", encoding="utf-8")
     (tmp_path / "b.csv").write_text("file,tier,start,end,low_hz,high_hz,label\nb.wav,t,1,2,,,x\n")
     assert labels_beside(audio) == [csv_path]
+    (tmp_path / "a.txt").write_text("42\n", encoding="utf-8")  # a transcript, not a point at 42 s
+    assert labels_beside(audio) == [csv_path]
+    (tmp_path / "a.txt").write_text("4.2\t5.0\tword\n", encoding="utf-8")
+    raven = tmp_path / "a.Table.1.selections.txt"
+    write_labels(Annotations([Tier("labels", "box", [Label(1.0, 2.0, "x", 10.0, 20.0)])]), raven)
+    assert labels_beside(audio) == [tmp_path / "a.txt", csv_path, raven]
+    (tmp_path / "a.TextGrid").write_text("damaged", encoding="utf-8")
+    assert labels_beside(audio) == [tmp_path / "a.TextGrid", tmp_path / "a.txt", csv_path, raven]
+    store = LabelStore(audio)
+    ann = store.load()  # what parses is loaded, the damaged file is said
+    assert [t.name for t in ann.tiers] == ["labels", "words", "calls", "labels (a.Table.1.selections.txt)"]
+    assert len(store.problems) == 1 and "a.TextGrid" in store.problems[0]
+    assert store.sources == [tmp_path / "a.txt", csv_path, raven]
+    write_labels(Annotations([Tier("t", "point", [Label(1.0)])]), tmp_path / "a.TextGrid")
+    assert store.changed_files() == [tmp_path / "a.TextGrid"]  # mended in Praat: offered
     assert sidecar_path(audio) == tmp_path / "a.wav.labels.json"
     other = sidecar_path(audio, tmp_path / "ann")
     assert other.parent == tmp_path / "ann" and other.name.startswith("a.wav.")
@@ -129,15 +144,18 @@ def test_changed_on_disk(tmp_path):
     _, original = table(tmp_path)
     store = LabelStore(audio)
     store.load()
-    assert store.changed_on_disk() == []
+    assert store.changed_on_disk() is False
     os.utime(original, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))  # touched: same bytes
-    assert store.changed_on_disk() == []
+    assert store.changed_on_disk() is False
     original.write_text(original.read_text() + "a.wav,words,3.0,3.5,,,more\n", encoding="utf-8")
-    assert store.changed_on_disk() == [original]
+    assert store.changed_on_disk() is True and store.changed_files() == [original]
     store.save()
-    assert store.changed_on_disk() == [original]
+    assert store.changed_files() == [original]  # our own save is not someone else's change
+    store.sidecar.write_text(store.sidecar.read_text().replace('"hi"', '"edited elsewhere"'))
+    assert store.changed_files() == [original, store.sidecar]
     store.load()  # reloaded: the sidecar is what was read now
-    assert store.changed_on_disk() == []
+    assert store.changed_on_disk() is False
+    assert store.annotations.tier("words").labels[0].label == "edited elsewhere"
 
 
 def test_read_only_folder_falls_back_to_the_annotations_folder(monkeypatch):
@@ -185,7 +203,7 @@ def test_save_as_writes_the_named_file(tmp_path):
     store.apply(AddLabel("words", Label(4.0, 4.5, "explicit")))
     store.save_as(original)
     assert "explicit" in original.read_text(encoding="utf-8")
-    assert store.changed_on_disk() == []  # our own write is not someone else's change
+    assert store.changed_on_disk() is False  # our own write is not someone else's change
 
 
 @pytest.mark.parametrize("interval", [2.0])
