@@ -156,7 +156,9 @@ class LabelStore:
         self.sources: list[Path] = []  # the files the labels were read from
         self.problems: list[str] = []  # label files beside the audio that could not be read
         self.skipped = 0  # journal lines restore() could not apply
+        self.restored = 0  # edits restore() brought back
         self.dirty = False
+        self._unreplayed = False  # a journal on disk that restore() has not replayed yet
         self._seen: dict[Path, _Seen | None] = {}
 
     # -- reading ----------------------------------------------------------------------------
@@ -191,14 +193,18 @@ class LabelStore:
             self.sources = [p for p, _ in parts]
         ann.file = self.audio.name
         self.annotations = ann
+        self._unreplayed = self.journal.path.is_file()
         self._seen = {p: _Seen.of(p) for p in self.sources + (failed if not found else [])}
         self.dirty = False
         return ann
 
     def restore(self) -> int:
         """Replay the journal a crash left (after load()); returns how many edits came back.
-        The restored state is saved to the sidecar at once."""
+        The restored state is saved to the sidecar at once; when that save fails (WriteError),
+        the edits stay in memory and in the journal, which goes on."""
         path = self.journal.path
+        self._unreplayed = False
+        self.restored = 0
         if not path.is_file():
             return 0
         base, edits, damaged = read_journal(path)
@@ -214,15 +220,23 @@ class LabelStore:
             except EditError:
                 self.skipped += 1
         self.dirty = restored > 0
-        if restored:
-            self.save()
-        else:
+        self.restored = restored
+        if not restored:
             self.journal.discard()
+            return 0
+        try:
+            self.save()
+        except OSError:
+            self.journal.resume()
+            raise
         return restored
 
     # -- editing ----------------------------------------------------------------------------
     def apply(self, edit: Edit) -> None:
-        """Apply an edit (an undo is the inverse's apply) and journal it."""
+        """Apply an edit (an undo is the inverse's apply) and journal it. A crash's journal not
+        yet restored is replayed first: starting a new one must not drop its edits."""
+        if self._unreplayed:
+            self.restore()
         edit.apply(self.annotations)
         if not self.journal.is_open:
             _make_folder(self.journal.path)

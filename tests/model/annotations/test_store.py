@@ -225,3 +225,50 @@ def test_journal_fsyncs_at_most_every_interval(tmp_path, interval):
     store.apply(AddLabel("t", Label(5.0, 6.0)))
     store.flush()
     assert store.journal.unsynced == 0
+
+
+def test_full_disk_keeps_the_old_sidecar_and_the_journal(small_disk):
+    from explorer.model.atomic import WriteError
+
+    audio = small_disk.root / "a.wav"
+    audio.write_bytes(b"")
+    store = LabelStore(audio)
+    store.load()
+    from explorer.model.annotations.edits import AddTier
+    store.apply(AddTier("t"))
+    store.save()
+    saved = store.sidecar.read_bytes()
+    store.apply(AddLabel("t", Label(1.0, 2.0, "kept by the journal")))
+    small_disk.fill()
+    with pytest.raises(WriteError, match="disk full"):
+        store.save()
+    assert store.sidecar.read_bytes() == saved  # the old sidecar, byte for byte
+    store.journal.close()
+    fresh = LabelStore(audio)
+    fresh.load()
+    with pytest.raises(WriteError, match="disk full"):  # restored, but cannot be saved yet
+        fresh.restore()
+    assert fresh.restored == 1 and fresh.annotations.tier("t").labels[0].label == "kept by the journal"
+    fresh.apply(AddLabel("t", Label(3.0, 4.0, "after")))  # goes on in the same journal
+    fresh.journal.close()
+    (small_disk.root / ".filler").unlink()
+    last = LabelStore(audio)
+    last.load()
+    assert last.restore() == 2
+    assert [lab.label for lab in last.annotations.tier("t").labels] == ["kept by the journal", "after"]
+
+
+def test_editing_before_restore_replays_the_crash_first(tmp_path):
+    audio = tmp_path / "a.wav"
+    audio.write_bytes(b"")
+    store = LabelStore(audio)
+    store.load()
+    from explorer.model.annotations.edits import AddTier
+    store.apply(AddTier("t"))
+    store.apply(AddLabel("t", Label(1.0, 2.0, "from the crash")))
+    store.journal.close()
+    careless = LabelStore(audio)
+    careless.load()  # restore() forgotten
+    careless.apply(AddLabel("t", Label(3.0, 4.0, "new")))
+    assert careless.restored == 2
+    assert [lab.label for lab in careless.annotations.tier("t").labels] == ["from the crash", "new"]
