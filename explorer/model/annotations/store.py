@@ -31,7 +31,7 @@ from explorer.model.annotations.formats import (
     write_labels,
 )
 from explorer.model.annotations.journal import Journal, digest, read_journal
-from explorer.model.annotations.serial import annotations_from_dict, annotations_to_dict
+from explorer.model.annotations.serial import annotations_from_dict, dumps
 from explorer.model.annotations.tiers import Annotations, Tier
 from explorer.model.atomic import write_bytes, write_error
 
@@ -256,8 +256,7 @@ class LabelStore:
     def save(self) -> Path:
         """Write the sidecar atomically, then drop the journal (it holds nothing more)."""
         _make_folder(self.sidecar)
-        data = json.dumps(annotations_to_dict(self.annotations), ensure_ascii=False, indent=1)
-        write_bytes(self.sidecar, (data + "\n").encode("utf-8"))
+        write_bytes(self.sidecar, dumps(self.annotations).encode("utf-8"))
         self.journal.discard()
         self.dirty = False
         self._seen[self.sidecar] = _Seen.of(self.sidecar)

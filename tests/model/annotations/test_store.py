@@ -272,3 +272,25 @@ def test_editing_before_restore_replays_the_crash_first(tmp_path):
     careless.apply(AddLabel("t", Label(3.0, 4.0, "new")))
     assert careless.restored == 2
     assert [lab.label for lab in careless.annotations.tier("t").labels] == ["from the crash", "new"]
+
+
+def test_the_sidecar_keeps_everything(tmp_path):
+    """Tier order and kinds, an empty tier, boxes, extras, Unicode, exact floats, meta."""
+    from explorer.model.annotations.serial import dumps
+
+    ann = Annotations([
+        Tier("empty", "point"),
+        Tier("calls", "box", [Label(1 / 3, 2 / 3, "鳥 🐦", 0.1 + 0.2, 11025.5, (("Notes", 'a "b"'),))]),
+        Tier("words", "interval", [Label(0.0, 0.5, ""), Label(0.25, 1.0, "overlap\nnewline")]),
+    ], file="a.wav", duration=12.75, meta={"raven.label_column": "Species"})
+    path = tmp_path / "a.wav.labels.json"
+    path.write_text(dumps(ann), encoding="utf-8")
+    back = read_sidecar(path)
+    assert back.same_content(ann)
+    assert (back.file, back.duration, back.meta) == (ann.file, ann.duration, ann.meta)
+    assert [t.kind for t in back.tiers] == ["point", "box", "interval"]
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + 3 + 3  # head, tiers, labels
+    path.write_text('{"version": 1, "tiers": [{"name": "x", "labels": [{"start": "soon"}]}]}')
+    from explorer.model.annotations.formats import FormatError
+    with pytest.raises(FormatError, match="a damaged labels file"):
+        read_sidecar(path)
