@@ -280,13 +280,20 @@ class LabelStore:
         self.journal.close()
 
     # -- watching ---------------------------------------------------------------------------
-    def changed_on_disk(self) -> bool:
-        """Did another program change a file the labels were read from (or saved to) since? A
-        file merely touched (same bytes) has not changed. The window offers to reload()."""
-        return bool(self.changed_files())
+    def acknowledge(self, paths: list[Path]) -> None:
+        """Take these files as they are now as read: no longer "changed" (the user kept the
+        labels shown, or reloaded them by hand)."""
+        for path in paths:
+            self._seen[Path(path)] = _Seen.of(Path(path))
+
+    def changed_on_disk(self) -> list[Path]:
+        """The files the labels were read from (or saved to) that another program changed since:
+        empty (false) when none. A file merely touched (same bytes) has not changed. The window
+        offers to reload(), or acknowledge() to keep what it shows."""
+        return self.changed_files()
 
     def changed_files(self) -> list[Path]:
-        """The files changed_on_disk() speaks of."""
+        """The same list (a name that says it is one)."""
         changed = []
         for path, seen in self._seen.items():
             now = _Seen.of(path, hashed=False)  # hash only what stat says may have changed

@@ -144,17 +144,19 @@ def test_changed_on_disk(tmp_path):
     _, original = table(tmp_path)
     store = LabelStore(audio)
     store.load()
-    assert store.changed_on_disk() is False
+    assert store.changed_on_disk() == []
     os.utime(original, ns=(time.time_ns(), time.time_ns() + 5_000_000_000))  # touched: same bytes
-    assert store.changed_on_disk() is False
+    assert not store.changed_on_disk()
     original.write_text(original.read_text() + "a.wav,words,3.0,3.5,,,more\n", encoding="utf-8")
-    assert store.changed_on_disk() is True and store.changed_files() == [original]
+    assert store.changed_on_disk() == store.changed_files() == [original]
     store.save()
     assert store.changed_files() == [original]  # our own save is not someone else's change
     store.sidecar.write_text(store.sidecar.read_text().replace('"hi"', '"edited elsewhere"'))
     assert store.changed_files() == [original, store.sidecar]
+    store.acknowledge([original])  # the user keeps what is shown: not offered again
+    assert store.changed_files() == [store.sidecar]
     store.load()  # reloaded: the sidecar is what was read now
-    assert store.changed_on_disk() is False
+    assert not store.changed_on_disk()
     assert store.annotations.tier("words").labels[0].label == "edited elsewhere"
 
 
@@ -203,7 +205,7 @@ def test_save_as_writes_the_named_file(tmp_path):
     store.apply(AddLabel("words", Label(4.0, 4.5, "explicit")))
     store.save_as(original)
     assert "explicit" in original.read_text(encoding="utf-8")
-    assert store.changed_on_disk() is False  # our own write is not someone else's change
+    assert not store.changed_on_disk()  # our own write is not someone else's change
 
 
 @pytest.mark.parametrize("interval", [2.0])
