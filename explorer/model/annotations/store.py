@@ -109,13 +109,15 @@ def _glob_escape(text: str) -> str:
 
 
 def merge(parts: list[tuple[Path, Annotations]]) -> Annotations:
-    """The tiers of several files as one: a tier name met twice gets its file's name added."""
+    """The tiers of several files as one. Edits name their tier, so names are made unique: a
+    name met twice (in two files, or twice in one TextGrid) gets its file's name, then a number."""
     out = Annotations()
     for path, ann in parts:
         for tier in ann.tiers:
-            name = tier.name
-            if out.has_tier(name):
-                name = f"{tier.name} ({path.name})"
+            name, n = tier.name, 1
+            while out.has_tier(name):
+                n += 1
+                name = f"{tier.name} ({path.name})" + (f" {n - 1}" if n > 2 else "")
             out.tiers.append(Tier(name, tier.kind, list(tier.labels)))
         out.duration = out.duration if ann.duration is None else max(out.duration or 0, ann.duration)
         out.meta = {**ann.meta, **out.meta}

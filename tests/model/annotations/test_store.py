@@ -296,3 +296,15 @@ def test_the_sidecar_keeps_everything(tmp_path):
     from explorer.model.annotations.formats import FormatError
     with pytest.raises(FormatError, match="a damaged labels file"):
         read_sidecar(path)
+
+
+def test_tier_names_are_made_unique_on_load(tmp_path):
+    """Praat allows two tiers of one name; edits name their tier, so the store tells them apart."""
+    audio = tmp_path / "a.wav"
+    audio.write_bytes(b"")
+    write_labels(Annotations([Tier("w", "interval", [Label(0.0, 1.0, "one")]),
+                              Tier("w", "point", [Label(2.0, None, "two")]),
+                              Tier("w", "interval", [Label(3.0, 4.0, "three")])]), tmp_path / "a.TextGrid")
+    ann = LabelStore(audio).load()
+    assert [t.name for t in ann.tiers] == ["w", "w (a.TextGrid)", "w (a.TextGrid) 2"]
+    assert [t.labels[0].label for t in ann.tiers] == ["one", "two", "three"]
