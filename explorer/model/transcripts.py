@@ -132,9 +132,13 @@ def find_transcripts(paths: Iterable[str | Path], root: str | Path | None = None
 
 
 def _sidecar(path: Path) -> str | None:
+    from explorer.model.annotations.store import is_label_file  # (the label formats: on use)
+
     for suffix in SIDECAR_SUFFIXES:
         side = path.with_suffix(suffix)
         if side.is_file() and not side.name.endswith(".trans.txt"):
+            if suffix == ".txt" and is_label_file(side):
+                continue  # an Audacity label track beside the audio: labels, not what is said
             text = _read_text(side)
             if text is not None and text.strip():
                 return " ".join(text.split())

@@ -103,9 +103,13 @@ def test_four_transcript_layouts(tmp_path):
     side = wav(tmp_path / "mfa" / "utt1.wav")
     (tmp_path / "mfa" / "utt1.lab").write_text("a sidecar\nlabel\n")
     none = wav(tmp_path / "mfa" / "utt2.wav")
-    texts = find_transcripts([libri, lj, cv, side, none], tmp_path)
+    plain = wav(tmp_path / "txt" / "utt3.wav")
+    (tmp_path / "txt" / "utt3.txt").write_text("42\n")  # a transcript, though a number
+    labelled = wav(tmp_path / "txt" / "utt4.wav")  # an Audacity label track: not a transcript
+    (tmp_path / "txt" / "utt4.txt").write_text("0.100000\t0.400000\thello\n")
+    texts = find_transcripts([libri, lj, cv, side, none, plain, labelled], tmp_path)
     assert texts == {libri: "NORTHANGER ABBEY", lj: "in being comparatively modern.",
-                     cv: "Hello there.", side: "a sidecar label"}
+                     cv: "Hello there.", side: "a sidecar label", plain: "42"}
     report = scan_dataset(sorted(tmp_path.rglob("*.wav")) + [libri], root=tmp_path, jobs=1)
     by_path = {Path(r.path): r.transcript for r in report.rows}
     assert by_path[lj] == "in being comparatively modern." and by_path[none] == ""

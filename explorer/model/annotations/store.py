@@ -70,7 +70,7 @@ def folder_writable(folder: Path) -> bool:
     return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK, effective_ids=effective)
 
 
-def _is_labels(path: Path) -> bool:
+def is_label_file(path: Path) -> bool:
     """True when a file beside the audio parses as labels; a `.txt` must also have a tab on every
     line, as Audacity writes them (a transcript "42" is not a point at 42 s)."""
     try:
@@ -99,7 +99,7 @@ def labels_beside(audio: Path) -> list[Path]:
         if path.name in seen or path == audio or not path.is_file():
             continue
         seen.add(path.name)
-        if path.name.lower().endswith((".textgrid", ".selections.txt")) or _is_labels(path):
+        if path.name.lower().endswith((".textgrid", ".selections.txt")) or is_label_file(path):
             found.append(path)  # a damaged TextGrid is still labels: load() reports it
     return found
 
