@@ -45,15 +45,20 @@ SWITCH_KEY = "B"
 
 def load_clips(paths: list[Path]) -> list[AudioClip]:
     """Decode the files to compare whole (a long file, over 10 minutes, is refused: say why)."""
-    from explorer.model import info, load
+    from explorer.model import AudioFileError, info, load
     from explorer.ui.state.long_file import is_long
 
+    clips = []
     for path in paths:
-        facts = info(path)
-        if is_long(facts):
-            raise ValueError(f"{path.name} is too long to compare ({facts.duration / 60:.0f} "
-                             "minutes): cut a part of it first")
-    return [load(p) for p in paths]
+        try:
+            facts = info(path)
+            if is_long(facts):
+                raise ValueError(f"{path.name} is too long to compare "
+                                 f"({facts.duration / 60:.0f} minutes): cut a part of it first")
+            clips.append(load(path))
+        except AudioFileError as exc:
+            raise ValueError(f"{path.name}: {exc.reason}") from exc
+    return clips
 
 
 def _display_job(clip: AudioClip, gain_db: float, lag: int, params: SpectrogramParams):
