@@ -102,7 +102,9 @@ class ABPlayback(QObject):
 
     def seek(self, seconds: float) -> None:
         """The shared cursor: every view shows it; playback goes on from there."""
-        seconds = max(0.0, min(float(seconds), self.duration))
+        seconds = max(0.0, float(seconds))
+        if self.buffers:  # (before they are made, the views' own range bounds it)
+            seconds = min(seconds, self.duration)
         self.cursor = seconds
         if self._state != "stopped" and self.player is not None:
             self.player.seek(int(round(seconds * self.rate)))

@@ -37,7 +37,7 @@ from explorer.ui.common.jobs import Jobs
 from explorer.ui.compare.ab import ABPlayback
 from explorer.ui.compare.difference import DifferenceView
 from explorer.ui.compare.stats import StatsTable
-from explorer.ui.compare.track import LETTERS, TrackView
+from explorer.ui.compare.track import LETTERS, TrackView, hover_line
 
 #: The A/B key: the next clip is heard from the same position (1-4 pick one).
 SWITCH_KEY = "B"
@@ -99,6 +99,9 @@ class CompareWindow(QWidget):
         self.heard_box = QComboBox()
         self.heard_box.setToolTip(f"Which clip is heard; {SWITCH_KEY} switches to the next at "
                                   "the same position, without a gap (1–4 pick one)")
+        self.heard_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.heard_box.setMinimumContentsLength(28)
         self.heard_box.currentIndexChanged.connect(lambda i: self.ab.switch(i) if i >= 0 else None)
         self.align_button = QPushButton("Find offset")
         self.align_button.setToolTip("Cross-correlate B with A: by how much B is late or early")
@@ -126,6 +129,10 @@ class CompareWindow(QWidget):
         self.stack.setChildrenCollapsible(False)
         self.difference = DifferenceView()
         self.difference.hide()
+        self.difference_hover = hover_line()
+        self.difference.plot.addItem(self.difference_hover, ignoreBounds=True)
+        self.difference.plot.scene().sigMouseMoved.connect(
+            lambda pos: self._hover(self.difference, pos))
         self.stats = StatsTable()
         self.note = QLabel("")
         self.note.setWordWrap(True)
@@ -144,7 +151,7 @@ class CompareWindow(QWidget):
         self.split.setChildrenCollapsible(False)
         self.split.setSizes([960, 320])
         self.status = QLabel(" ")
-        self.status.setStyleSheet("font-family: monospace; color: #c8c8c8;")
+        self.status.setStyleSheet("font-family: monospace;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 2)
         layout.setSpacing(2)
@@ -241,7 +248,7 @@ class CompareWindow(QWidget):
         self.apply_box.setChecked(False)
         self.apply_box.setEnabled(False)
         self.apply_box.blockSignals(False)
-        self.offset_label.setText("" if pair else self._pair_note())
+        self.offset_label.setText("")
         self.difference.setVisible(pair)
         self.difference.clear("computing…" if pair else "")
         self.note.setText("" if pair else self._pair_note())
@@ -392,6 +399,11 @@ class CompareWindow(QWidget):
         """The hover cursor, drawn at the same time in every stacked view."""
         for track in self.tracks:
             track.set_hover(seconds)
+        if seconds is None:
+            self.difference_hover.hide()
+        else:
+            self.difference_hover.setValue(seconds)
+            self.difference_hover.show()
         if seconds is not None:
             self.status.setText(f"t = {seconds:.4f} s   " + "   ".join(
                 f"{t.letter}: sample {int(round(seconds * c.sample_rate))}"
