@@ -45,12 +45,12 @@ class TrackView(QWidget):
         wave.title.setToolTip(str(clip.path) if clip.path else clip.name)
         wave.hint.setText("")  # the view shows its hint again with each new clip
         wave.cursor_label.hide()
-        wave.setMinimumHeight(90)
+        wave.setMinimumHeight(64)
         spec = self.spectrogram
         spec.title.hide()
         spec.stats_label.hide()
         spec.cursor_label.hide()
-        spec.setMinimumHeight(120)
+        spec.setMinimumHeight(84)
 
         self.gain_spin = QDoubleSpinBox()
         self.gain_spin.setRange(*GAIN_RANGE_DB)
@@ -85,6 +85,15 @@ class TrackView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.addWidget(split)
+
+    def compact(self, last: bool) -> None:
+        """Room for the curves in a stack of four: the waveform's time axis is the spectrogram's
+        just below it, and the axis titles (the views set them again with each array) go, but
+        for the bottom one's "time"."""
+        self.waveform.plot.hideAxis("bottom")
+        self.waveform.plot.getAxis("left").showLabel(False)
+        self.spectrogram.plot.getAxis("left").showLabel(False)
+        self.spectrogram.plot.getAxis("bottom").showLabel(last)
 
     def _title(self, heard: bool) -> str:
         clip = self.clip

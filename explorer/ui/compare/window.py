@@ -174,6 +174,10 @@ class CompareWindow(QWidget):
             lambda s: self.play_button.setText("Pause" if s == "playing" else "Play"))
         self.ab.currentChanged.connect(self._heard_changed)
         self.ab.failed.connect(lambda msg: self.status.setText(f"Playback failed: {msg}"))
+        if player is None:  # no sound device: say so rather than offer a Play that is silent
+            for button in (self.play_button, self.stop_button):
+                button.setEnabled(False)
+                button.setToolTip("Playback unavailable: no sound output")
         self.resize(1280, 800)
 
     def _key(self, name: str, text: str, slot, key) -> None:
@@ -253,6 +257,8 @@ class CompareWindow(QWidget):
         self.difference.clear("computing…" if pair else "")
         self.note.setText("" if pair else self._pair_note())
         self.stats.set_letters([LETTERS[i] for i in range(len(clips))])
+        side = 130 + 75 * len(clips)  # each column as wide as "-0.00012"
+        self.split.setSizes([max(self.split.width() - side, 400), side])
         self.jobs.submit("stats", measurements, clips,
                          on_done=lambda rows, _s: self._measured(rows),
                          on_error=lambda exc, _s: self.note.setText(f"Stats failed: {exc}"))
@@ -302,6 +308,7 @@ class CompareWindow(QWidget):
         self.shown[i] = shown
         track.waveform.set_overview(overview, shown.sample_rate)
         track.spectrogram.set_spectrogram(spec)
+        track.compact(last=i == len(self.tracks) - 1 and not self.pair_ok())
         self._share_axis(keep)
         if all(s is not None for s in self.shown):
             self._fitted = True
@@ -316,6 +323,7 @@ class CompareWindow(QWidget):
 
     def _difference_ready(self, spec) -> None:
         self.difference.set_spectrogram(spec)
+        self.difference.plot.getAxis("left").showLabel(False)  # as the tracks' above it
         self.loaded.emit()
 
     def _share_axis(self, keep: tuple[float, float] | None) -> None:

@@ -197,3 +197,12 @@ def test_a_file_that_cannot_be_read_is_said_in_words(qtbot, compare, tmp_path, s
     assert blocker.args[0].startswith("broken.wav: "), blocker.args[0]
     assert window.status.text().startswith("Cannot compare:")
     assert "Traceback" not in window.status.text()
+
+
+def test_without_a_sound_output_play_is_disabled_and_says_why(qtbot, compare, speech_path):
+    window = compare(None)
+    assert not window.play_button.isEnabled() and not window.stop_button.isEnabled()
+    assert "no sound output" in window.play_button.toolTip()
+    shown(qtbot, window, [load(speech_path), load(speech_path)])
+    window.ab.toggle()  # the key does nothing either, and nothing breaks
+    assert window.ab.state == "stopped"
