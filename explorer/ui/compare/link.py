@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QMenu
 
@@ -64,6 +64,13 @@ class CompareLink(QObject):
             table.customContextMenuRequested.connect(
                 lambda pos, t=table: self.table_menu(t).popup(t.viewport().mapToGlobal(pos)))
         self._update_enabled()
+        window.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        """The Compare window closes with the main one (else the app would not quit)."""
+        if obj is self.window and event.type() == QEvent.Type.Close and self.compare is not None:
+            self.compare.close()
+        return False
 
     # ---- what is selected -----------------------------------------------------------------------
     def selected_paths(self, table=None) -> list[Path]:
@@ -122,7 +129,7 @@ class CompareLink(QObject):
         window = self.window
         if self.compare is None:
             self.compare = CompareWindow(self._compare_player(), window.session.params,
-                                         window.spectrogram.colormap)
+                                         window.spectrogram.colormap, parent=window)
             window.session.paramsChanged.connect(self.compare.set_params)
             window.controls.colormapChanged.connect(self.compare.set_colormap)
             # one sound at a time: the main window's playback and the comparison's

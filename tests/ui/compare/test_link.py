@@ -111,3 +111,11 @@ def test_main_playback_and_the_comparison_never_play_together(qtbot, window, fak
     assert compare.ab.state == "playing" and window.playback.state == "stopped"
     window.playback.play()
     assert compare.ab.state == "stopped"
+
+
+def test_the_compare_window_closes_with_the_main_window(qtbot, window):
+    assert window.compare.compare_rates()
+    compare = window.compare.compare
+    assert compare.isVisible() and compare.isWindow()
+    window.close()
+    assert not compare.isVisible()
