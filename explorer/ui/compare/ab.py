@@ -25,6 +25,8 @@ class ABPlayback(QObject):
         self.cursor = 0.0  # where Play starts when stopped (seconds)
         self._state = "stopped"
         self._play_id: int | None = None
+        #: called before each play (the window: use the output device the main transport uses)
+        self.before_play = None
         self.timer = QTimer(self, interval=16)
         self.timer.timeout.connect(self._poll)
 
@@ -73,6 +75,8 @@ class ABPlayback(QObject):
 
     def _start(self, seconds: float) -> None:
         frame = int(round(seconds * self.rate))
+        if self.before_play is not None:
+            self.before_play()
         try:
             self.player.play(self.buffers[self.current], self.rate, start=frame)
         except Exception as exc:  # no device, a lost one: said in the window

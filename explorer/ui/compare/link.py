@@ -137,6 +137,7 @@ class CompareLink(QObject):
                 lambda s: window.playback.stop() if s == "playing" else None)
             window.playback.stateChanged.connect(
                 lambda s: self.compare.ab.stop() if s == "playing" else None)
+            self.compare.ab.before_play = self._same_device
         else:
             self.compare.set_params(window.session.params)
         self.compare.show()
@@ -154,6 +155,13 @@ class CompareLink(QObject):
         if isinstance(main, Player):
             return Player(device=main.device)
         return main
+
+    def _same_device(self) -> None:
+        """The comparison plays on the device chosen in the transport (chosen after it opened)."""
+        player = self.compare.ab.player if self.compare is not None else None
+        main = self.window.player
+        if player is not None and player is not main and hasattr(main, "device"):
+            player.device = main.device
 
     def compare_selected(self, table=None) -> bool:
         paths = self.selected_paths(table)

@@ -119,3 +119,19 @@ def test_the_compare_window_closes_with_the_main_window(qtbot, window):
     assert compare.isVisible() and compare.isWindow()
     window.close()
     assert not compare.isVisible()
+
+
+def test_the_comparison_plays_on_the_transport_s_device(qtbot, window, fake_player, monkeypatch):
+    """Its own player (the main one belongs to the transport), on the device chosen there."""
+    from explorer.ui.compare import link as link_module
+    from tests.conftest import FakePlayer
+
+    own = FakePlayer()
+    monkeypatch.setattr(link_module.CompareLink, "_compare_player", lambda self: own)
+    assert window.compare.compare_rates()
+    compare = window.compare.compare
+    assert compare.ab.player is own
+    qtbot.waitUntil(lambda: len(compare.ab.buffers) == 3, timeout=30000)
+    fake_player.device = "the second card"
+    compare.ab.play()
+    assert own.device == "the second card" and own.called("play")
