@@ -57,6 +57,10 @@ class FakePlayer:
         self.queued += len(samples)
         return True
 
+    def swap(self, samples, play_id=None):
+        self.calls.append(("swap", len(samples)))
+        return self.state != "stopped"
+
     def pause(self):
         self.calls.append(("pause",))
         self.state = "paused"

@@ -54,6 +54,9 @@ class Program:
     # (source frame, segment, buffer frame), a fresh tuple per request
     seek_req: tuple[int, Segment, int] | None = None
     seek_seen: tuple[int, Segment, int] | None = None
+    # (segment, loop) to play on from the same frame (A/B: `Player.swap`), a fresh tuple each
+    swap_req: tuple[Segment, tuple[Segment, int, int] | None] | None = None
+    swap_seen: tuple[Segment, tuple[Segment, int, int] | None] | None = None
     ending: bool = False  # every real sample has been sent; padding silence until heard
     stop_at: float = 0.0  # stream time at which the padding may stop
     latency: float = 0.0
@@ -92,8 +95,10 @@ class Program:
             seg = seg.next
 
     def chain(self) -> list[Segment]:
-        """The buffer playing and those chained after it."""
-        out, seg = [], self.seg
+        """The buffer playing (or the one a pending swap puts in its place) and those chained
+        after it."""
+        swap = self.swap_req
+        out, seg = [], swap[0] if swap is not None and swap is not self.swap_seen else self.seg
         while seg is not None:
             out.append(seg)
             seg = seg.next
@@ -105,6 +110,8 @@ def release_played(prog: Program) -> None:
     one would keep every buffer chained after it alive. Call with the player's lock held."""
     if prog.seek_req is prog.seek_seen:  # seeks are requested under the same lock
         prog.seek_req = prog.seek_seen = None
+    if prog.swap_req is prog.swap_seen:  # and so are swaps
+        prog.swap_req = prog.swap_seen = None
     loop = prog.loop
     if loop is not None and loop[0] is not prog.seg:
         prog.loop = None

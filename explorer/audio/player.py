@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from explorer.audio.chain import Program, Segment, release_played
-from explorer.audio.conversion import layout
+from explorer.audio.conversion import Converter, layout
 from explorer.audio.devices import DeviceInfo
 from explorer.audio.ringbuffer import RingBuffer
 from explorer.audio.stream import StreamLifecycle
@@ -147,6 +147,39 @@ class Player(StreamLifecycle):
             self._frames = max(self._frames, self._src_end)
             return True
 
+    def swap(self, samples: np.ndarray, play_id: int | None = None) -> bool:
+        """Go on playing other samples from the same frame, from the next audio block on: A/B
+        comparison without a gap or a jump (their frame n is heard where the playing one's would
+        be). Only a single buffer (not a chain); False if nothing plays, a chain plays, or
+        play_id is given and another play() started since."""
+        src = _as_frames(samples)
+        with self._lock:
+            prog = self._prog
+            if prog is None or self._state == "stopped" or prog.ending:
+                return False
+            if play_id is not None and play_id != self.play_id:
+                return False
+            release_played(prog)
+            chain = prog.chain()
+            if len(chain) > 1:
+                return False
+            old = chain[0]
+            source = src[old.src_start:old.src_stop]  # the frames the playing buffer holds
+            buffer = layout(source, prog.channels)
+            if prog.converter is not None:  # a fresh resampler: the buffer is converted whole
+                buffer = Converter(self.sample_rate * self._rate, prog.stream_rate,
+                                   buffer.shape[1])(buffer, True)
+            seg = Segment(buffer=buffer, start=old.start, src_start=old.src_start, source=source,
+                          last=True)
+            loop = prog.loop
+            if loop is not None:
+                loop = (seg, min(loop[1], seg.end), min(loop[2], seg.end))
+                loop = loop if loop[2] > loop[1] else None
+            prog.swap_req = (seg, loop)
+            self._src_end = seg.src_stop
+            self._frames = max(self._frames, self._src_end)
+            return True
+
     @property
     def queued(self) -> int:
         """Source frames chained after the buffer playing now (0: time to queue the next one);
@@ -260,6 +293,12 @@ class Player(StreamLifecycle):
                 prog.seg, prog.pos = req[1], req[2]
                 prog.contig = 0
                 prog.mark = (prog.seg, prog.pos, 0, 0.0, now, _monotonic())
+        swap = prog.swap_req
+        if swap is not prog.swap_seen:
+            prog.swap_seen = swap
+            if swap is not None and not prog.ending:  # same frame, other samples: no jump
+                prog.seg, prog.loop = swap
+                prog.pos = min(prog.pos, swap[0].end)
         done = 0
         if prog.paused:
             prog.contig = 0  # the queue now holds silence; resuming starts a new run

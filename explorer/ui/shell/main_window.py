@@ -24,6 +24,7 @@ from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
 from explorer.ui.common.jobs import Jobs
+from explorer.ui.compare.link import CompareLink
 from explorer.ui.dataset.link import DatasetLink
 from explorer.ui.dataset.transcript import TranscriptLabel
 from explorer.ui.files.browser import FileBrowser, listing_error
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self._set_audio_label()
 
         self._make_menus()
+        self.compare = CompareLink(self)  # the Compare menu and window (ui/compare/)
         self._connect()
         self._initial_state = self.saveState()  # View > Reset layout goes back to it
         self._restore_settings()
@@ -394,6 +396,7 @@ class MainWindow(QMainWindow):
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
         self.browser.stop_listing(5000)
+        self.compare.shutdown()
         self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------
