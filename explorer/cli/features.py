@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -150,8 +151,10 @@ def _run_file(args, path: Path, params: dict, fmt: str | None) -> int:
         bar.update(SimpleNamespace(done=done, total=total, failed=0, elapsed=time.monotonic() - started))
 
     try:
-        result = feature_of_file(path, args.feature, params, sr=args.sr, offset=args.offset,
-                                 duration=args.duration, progress=progress)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = feature_of_file(path, args.feature, params, sr=args.sr, offset=args.offset,
+                                     duration=args.duration, progress=progress)
     except TooLong as exc:
         raise CliError(str(exc)) from None
     except (AudioFileError, OSError):
@@ -162,6 +165,9 @@ def _run_file(args, path: Path, params: dict, fmt: str | None) -> int:
     finally:
         if bar is not None:
             bar.close()
+    said = [str(w.message).strip().splitlines()[0] for w in caught if str(w.message).strip()]
+    for text in dict.fromkeys(said):
+        print(f"{PROG}: warning: librosa: {terminal_safe(text)}", file=sys.stderr)  # one line each
     if args.output:
         write_result(result, args.output, fmt)
     if args.json:
