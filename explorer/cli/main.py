@@ -15,8 +15,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from explorer import __version__
-from explorer.cli import (desktop, devices, export, features, info, labels, measure, play, scan,
-                          spectrogram, tone)
+from explorer.cli import (
+    desktop,
+    devices,
+    export,
+    features,
+    info,
+    labels,
+    measure,
+    play,
+    scan,
+    spectrogram,
+    tone,
+)
 from explorer.cli.common import PROG, CliError
 from explorer.model.errors import AudioFileError
 from explorer.model.names import terminal_safe
