@@ -47,14 +47,15 @@ class LabelRegion(pg.LinearRegionItem):
 class LabelLine(pg.InfiniteLine):
     """A point label: a vertical line that drags in time."""
 
-    def __init__(self, overlay: TierOverlay, tier: str, label: Label, **kwargs) -> None:
-        super().__init__(pos=label.start, angle=90, movable=True, **kwargs)
-        self.overlay, self.tier, self.label = overlay, tier, label
+    def __init__(self, overlay: TierOverlay, tier: str, item: Label, **kwargs) -> None:
+        super().__init__(pos=item.start, angle=90, movable=True, **kwargs)
+        self.overlay, self.tier = overlay, tier
+        self.item = item
         self.sigPositionChangeFinished.connect(
-            lambda _line: self.overlay.moved(self.tier, self.label, start=float(self.value())))
+            lambda _line: self.overlay.moved(self.tier, self.item, start=float(self.value())))
 
     def mouseClickEvent(self, ev) -> None:  # noqa: N802
-        self.overlay.clicked(self.tier, self.label, ev)
+        self.overlay.clicked(self.tier, self.item, ev)
 
 
 class LabelBox(pg.ROI):

@@ -23,6 +23,7 @@ from explorer.model import AudioClip
 from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
+from explorer.ui.annotations.link import AnnotationsLink
 from explorer.ui.common.jobs import Jobs
 from explorer.ui.dataset.link import DatasetLink
 from explorer.ui.dataset.transcript import TranscriptLabel
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
                                         scroll=True)
         self._add_optional_panels()
         self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
+        self.annotations = AnnotationsLink(self)  # the Labels dock and overlays (ui/annotations)
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
         self._set_audio_label()
 
         self._make_menus()
+        self.annotations.add_menus()  # the Labels menu and its keys
         self._connect()
         self._initial_state = self.saveState()  # View > Reset layout goes back to it
         self._restore_settings()
@@ -384,6 +387,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(5000)
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
+        self.annotations.shutdown()  # the labels saved, the journal closed
         self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------
