@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QPoint, QPointF, Qt, QTimer
+from PySide6.QtWidgets import QLabel
 
 from explorer.model.annotations.formats import FormatError, read_labels
 from explorer.model.annotations.snap import nearest_zero_crossing
@@ -38,6 +39,11 @@ class AnnotationsLink(QObject):
         self.dock = window._dock("Labels", "labels", self.panel,
                                  Qt.DockWidgetArea.RightDockWidgetArea)
         self.prompt = LabelPrompt(window)
+        # the labels' state in the status bar, kept while the file is shown (a restore after a
+        # crash must still be read after the load's own messages)
+        self.status_label = QLabel("")
+        self.status_label.setStyleSheet("padding-right: 6px;")
+        window.statusBar().addPermanentWidget(self.status_label)
         spec = window.spectrogram
         self.waveform_overlay = TierOverlay(window.waveform.plot, parent=self)
         self.spectrogram_overlay = TierOverlay(
@@ -95,6 +101,9 @@ class AnnotationsLink(QObject):
         self.close_file()
         self.path = Path(path) if path is not None else None
         self.restored = 0
+        self.status_label.setText("")
+        self.status_label.setStyleSheet("padding-right: 6px;")
+        self.status_label.setToolTip("")
         if self.path is None:
             self.editor.set_store(None)
             self._where()
@@ -118,9 +127,12 @@ class AnnotationsLink(QObject):
         self._watch(store)
         if self.restored:
             skipped = f" ({store.skipped} could not be applied)" if store.skipped else ""
-            self.window.statusBar().showMessage(
-                f"Restored {self.restored} label edit{'s' * (self.restored != 1)} of "
-                f"{self.path.name} left unsaved by a crash{skipped}", 60000)
+            text = (f"Restored {self.restored} label edit{'s' * (self.restored != 1)} of "
+                    f"{self.path.name} left unsaved by a crash{skipped}")
+            self.window.statusBar().showMessage(text, 60000)
+            self.status_label.setText("⚠ " + text)
+            self.status_label.setStyleSheet("color: #ffb74d; padding-right: 6px;")
+            self.status_label.setToolTip(f"They are saved now, in {store.sidecar}")
         elif store.problems:
             self.window.statusBar().showMessage("Labels: " + "; ".join(store.problems), 20000)
         self._where()
