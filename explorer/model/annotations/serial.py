@@ -42,12 +42,13 @@ def tier_from_dict(d: dict[str, Any]) -> Tier:
 
 def annotations_to_dict(ann: Annotations) -> dict[str, Any]:
     return {"version": SIDECAR_VERSION, "file": ann.file, "duration": ann.duration,
-            "tiers": [tier_to_dict(t) for t in ann.tiers]}
+            "meta": dict(ann.meta), "tiers": [tier_to_dict(t) for t in ann.tiers]}
 
 
 def annotations_from_dict(d: dict[str, Any]) -> Annotations:
     if not isinstance(d, dict) or not isinstance(d.get("tiers"), list):
         raise ValueError("not an annotations file (no list of tiers)")
     duration = d.get("duration")
+    meta = {str(k): str(v) for k, v in (d.get("meta") or {}).items()}
     return Annotations([tier_from_dict(t) for t in d["tiers"]], str(d.get("file") or ""),
-                       None if duration is None else float(duration))
+                       None if duration is None else float(duration), meta)

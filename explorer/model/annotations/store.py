@@ -111,6 +111,7 @@ def merge(parts: list[tuple[Path, Annotations]]) -> Annotations:
                 name = f"{tier.name} ({path.name})"
             out.tiers.append(Tier(name, tier.kind, list(tier.labels)))
         out.duration = out.duration if ann.duration is None else max(out.duration or 0, ann.duration)
+        out.meta = {**ann.meta, **out.meta}
     return out
 
 

@@ -104,6 +104,8 @@ class Annotations:
     tiers: list[Tier] = field(default_factory=list)
     file: str = ""  # the audio file's name (the `file` column of a table)
     duration: float | None = None  # the audio's length in seconds (a TextGrid's xmax)
+    meta: dict[str, str] = field(default_factory=dict)  # what a format needs to write back its
+    # file as it was (Raven's label column: "raven.label_column")
 
     def tier(self, name: str) -> Tier:
         for tier in self.tiers:
@@ -115,7 +117,8 @@ class Annotations:
         return any(tier.name == name for tier in self.tiers)
 
     def copy(self) -> Annotations:
-        return Annotations([tier.copy() for tier in self.tiers], self.file, self.duration)
+        return Annotations([tier.copy() for tier in self.tiers], self.file, self.duration,
+                           dict(self.meta))
 
     def labels(self) -> list[tuple[str, Label]]:
         """(tier name, label) of every label, tier by tier."""

@@ -6,7 +6,14 @@ A track has no name and one track is one tier.
 
 from __future__ import annotations
 
-from explorer.model.annotations.formats.common import DEFAULT_TIER, FormatError, decode, fixed, number
+from explorer.model.annotations.formats.common import (
+    DEFAULT_TIER,
+    FormatError,
+    decode,
+    fixed,
+    number,
+    single_tier,
+)
 from explorer.model.annotations.tiers import Annotations, Label, Tier, infer_kind
 
 _BAD = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
@@ -43,18 +50,8 @@ def read(data: bytes) -> Annotations:
     return Annotations([Tier(DEFAULT_TIER, kind, labels)] if labels else [])
 
 
-def _single(ann: Annotations, fmt: str) -> Tier | None:
-    """The one tier a single-tier format writes; FormatError when there are several with labels."""
-    full = [t for t in ann.tiers if t.labels]
-    if len(full) > 1:
-        names = ", ".join(t.name for t in full)
-        raise FormatError(f"a {fmt} file holds one tier, these labels have {len(full)} ({names}): "
-                          "choose one tier (--tier), or write csv, raven or textgrid")
-    return full[0] if full else None
-
-
 def write(ann: Annotations) -> bytes:
-    tier = _single(ann, "Audacity label")
+    tier = single_tier(ann, "Audacity label")
     out = []
     for lab in tier.labels if tier else []:
         end = lab.start if lab.end is None else lab.end

@@ -4,6 +4,10 @@ way label tools write them (fixed point) without losing a bit."""
 from __future__ import annotations
 
 import codecs
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from explorer.model.annotations.tiers import Annotations, Tier
 
 DEFAULT_TIER = "labels"  # the tier name of formats that have none (Audacity, Raven, Sonic Visualiser)
 
@@ -53,3 +57,13 @@ def number(text: str, what: str, line: int) -> float:
 
 def optional_number(text: str, what: str, line: int) -> float | None:
     return None if not text.strip() else number(text, what, line)
+
+
+def single_tier(ann: Annotations, fmt: str) -> Tier | None:
+    """The one tier a single-tier format writes; FormatError when there are several with labels."""
+    full = [t for t in ann.tiers if t.labels]
+    if len(full) > 1:
+        names = ", ".join(t.name for t in full)
+        raise FormatError(f"a {fmt} file holds one tier, these labels have {len(full)} ({names}): "
+                          "choose one tier (--tier), or write csv, raven or textgrid")
+    return full[0] if full else None
