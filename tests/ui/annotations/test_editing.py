@@ -191,3 +191,61 @@ def test_a_drag_inside_a_label_selects_time_and_leaves_the_label(qtbot, window_o
     assert _labels(window)[2] == Label(2.0, 2.7, "speech")
     a, b = window.session.selection
     assert abs(a - 2.2) < 0.02 and abs(b - 2.5) < 0.02
+
+
+TEXTGRID = '''File type = "ooTextFile"
+Object class = "TextGrid"
+
+xmin = 0
+xmax = 13.9
+tiers? <exists>
+size = 2
+item []:
+    item [1]:
+        class = "IntervalTier"
+        name = "words"
+        xmin = 0
+        xmax = 13.9
+        intervals: size = 3
+        intervals [1]:
+            xmin = 0
+            xmax = 0.7
+            text = ""
+        intervals [2]:
+            xmin = 0.7
+            xmax = 1.25
+            text = "über"
+        intervals [3]:
+            xmin = 1.25
+            xmax = 13.9
+            text = ""
+    item [2]:
+        class = "TextTier"
+        name = "events"
+        xmin = 0
+        xmax = 13.9
+        points: size = 1
+        points [1]:
+            number = 2.5
+            mark = "breath"
+'''
+
+
+def test_a_textgrid_beside_the_audio_loads_with_its_tiers(window_on, labelled):
+    audio, txt = labelled
+    txt.unlink()
+    textgrid = audio.with_suffix(".TextGrid")
+    textgrid.write_text(TEXTGRID, encoding="utf-8")
+    window = window_on(audio)
+    ann = window.annotations.editor.annotations
+    assert [(t.name, t.kind) for t in ann.tiers] == [("words", "interval"), ("events", "point")]
+    assert Label(0.7, 1.25, "über") in ann.tier("words").labels
+    assert ann.tier("events").labels == [Label(2.5, None, "breath")]
+    lines = [i for i in window.annotations.waveform_overlay.items if isinstance(i, LabelLine)]
+    assert [line.value() for line in lines] == [2.5]
+    # the tier chooser lists both; choosing one lists its labels
+    panel = window.annotations.panel
+    assert [panel.tier_box.itemData(i) for i in range(panel.tier_box.count())] == ["words",
+                                                                                  "events"]
+    panel.tier_box.setCurrentIndex(1)
+    assert panel.model.rowCount() == 1 and panel.model.index(0, 2).data() == "breath"
