@@ -53,6 +53,10 @@ class AnnotationsLink(QObject):
         self.path: Path | None = None
         self.restored = 0  # edits the last opened file's journal gave back
         self.actions = None  # LabelActions (actions.py), made with the menus
+        # the Dataset view's label column, filter and chart (ui/dataset/labels.py)
+        from explorer.ui.dataset.labels import DatasetLabels
+
+        self.dataset_labels = DatasetLabels(window.dataset.view)
 
         self.autosave_timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.save)
@@ -181,6 +185,7 @@ class AnnotationsLink(QObject):
         self.sync_timer.stop()
         self.poll_timer.stop()
         self.close_file()
+        self.dataset_labels.shutdown()
 
     def _sync(self) -> None:
         store = self.editor.store
@@ -289,6 +294,8 @@ class AnnotationsLink(QObject):
         store = self.editor.store
         if store is not None and store.dirty:
             self.autosave_timer.start()
+        if self.path is not None and store is not None:
+            self.dataset_labels.set_file(self.path, ann)
 
     def _current_changed(self, current) -> None:
         for overlay in self.overlays:
