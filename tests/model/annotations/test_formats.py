@@ -152,7 +152,7 @@ def test_textgrid_keeps_what_praatio_loses(tmp_path):
 
 def test_what_a_format_cannot_hold_is_refused_or_said(tmp_path):
     two = SAMPLES["tiers"]
-    with pytest.raises(FormatError, match="holds one tier.*words, beats"):
+    with pytest.raises(FormatError, match="hold one tier.*words, beats"):
         write_labels(two, tmp_path / "a.txt", "audacity")
     with pytest.raises(FormatError, match="overlap"):
         write_labels(SAMPLES["intervals"], tmp_path / "a.TextGrid")

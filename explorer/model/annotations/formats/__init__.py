@@ -78,7 +78,7 @@ def read_labels(path: Path, fmt: str | None = None) -> Annotations:
     try:
         ann = module.read(data)
     except FormatError as exc:
-        raise FormatError(f"{path.name}: not a {fmt} label file: {exc}") from None
+        raise FormatError(f"{path.name}: not read as {fmt} labels: {exc}") from None
     return ann
 
 

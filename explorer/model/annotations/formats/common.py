@@ -64,6 +64,6 @@ def single_tier(ann: Annotations, fmt: str) -> Tier | None:
     full = [t for t in ann.tiers if t.labels]
     if len(full) > 1:
         names = ", ".join(t.name for t in full)
-        raise FormatError(f"a {fmt} file holds one tier, these labels have {len(full)} ({names}): "
+        raise FormatError(f"{fmt} files hold one tier, these labels have {len(full)} ({names}): "
                           "choose one tier (--tier), or write csv, raven or textgrid")
     return full[0] if full else None
