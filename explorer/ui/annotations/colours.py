@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 #: Hues far enough apart to tell on a dark background and on the magma spectrogram.
 PALETTE = ("#4fc3f7", "#ffb74d", "#aed581", "#f06292", "#ba68c8", "#fff176", "#4db6ac",
-           "#ff8a65", "#9fa8da", "#e0e0e0", "#81c784", "#ce93d8")
+           "#ff8a65", "#9fa8da", "#ffd54f", "#81c784", "#ce93d8")
 
 
 def label_colour(text: str) -> QColor:

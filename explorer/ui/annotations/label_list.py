@@ -182,7 +182,7 @@ class LabelListPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setDefaultSectionSize(64)
+        self.table.horizontalHeader().setDefaultSectionSize(56)
 
         self.snap_box = QCheckBox("Snap edges to zero crossings")
         self.snap_box.setToolTip("New and dragged edges move to the nearest zero crossing of "
@@ -228,6 +228,13 @@ class LabelListPanel(QWidget):
     def tier_name(self) -> str | None:
         return self.tier_box.currentData()
 
+    def _size_columns(self) -> None:
+        """Narrow number columns, the rest to the text (fixed widths: sizing to the contents
+        of a tier of thousands of labels would cost the GUI thread)."""
+        for column, name in enumerate(self.model.columns):
+            if name != "label":
+                self.table.setColumnWidth(column, 58 if "Hz" in name else 52)
+
     def set_annotations(self, annotations: Annotations, current: tuple[str, Label] | None) -> None:
         """Show these labels (after any change), keeping the chosen tier when it is still there;
         the current label's tier is chosen and its row selected."""
@@ -242,6 +249,7 @@ class LabelListPanel(QWidget):
             self.tier_box.setCurrentIndex(index if index >= 0 else (0 if annotations.tiers else -1))
             name = self.tier_name()
             self.model.set_tier(annotations.tier(name) if name is not None else None)
+            self._size_columns()
         finally:
             self._quiet = False
         self.show_current(current)
@@ -255,6 +263,7 @@ class LabelListPanel(QWidget):
                 if index >= 0:
                     self.tier_box.setCurrentIndex(index)
                     self.model.set_tier(self.annotations.tier(current[0]))
+                    self._size_columns()
             row = self.model.row_of(current[1]) if current is not None and \
                 current[0] == self.tier_name() else -1
             selection = self.table.selectionModel()
@@ -288,6 +297,7 @@ class LabelListPanel(QWidget):
             return
         name = self.tier_name()
         self.model.set_tier(self.annotations.tier(name) if name is not None else None)
+        self._size_columns()
         self._update_buttons()
         if name is not None:
             self.tierChosen.emit(name)

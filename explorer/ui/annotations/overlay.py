@@ -18,7 +18,10 @@ from explorer.ui.annotations.colours import label_colour, with_alpha
 #: word-level tier of an hour is drawn where the user looks, not all at once.
 MAX_DRAWN = 400
 TEXT_FILL = (20, 20, 20, 170)
-Z_LABELS = 3  # above the waveform and image, below the selection (5) and the playhead (10)
+#: Regions under the waveform's curves (1) and over the spectrogram's image (0); lines, boxes and
+#: texts above both; all below the selection (5) and the playhead (10).
+Z_REGIONS = 0.5
+Z_LABELS = 3
 
 
 def _escape(text: str) -> str:
@@ -62,16 +65,18 @@ class LabelBox(pg.ROI):
     """A time-frequency box: its corners drag (resize), its body does not."""
 
     def __init__(self, overlay: TierOverlay, tier: str, label: Label, rect: tuple, pen,
-                 text: str, colour) -> None:
+                 text: str, colour, handles: bool) -> None:
         x, y, w, h = rect
         super().__init__((x, y), (w, h), pen=pen, movable=False, rotatable=False,
                          resizable=False, removable=False)
         self.overlay, self.tier, self.label = overlay, tier, label
-        self.addScaleHandle([1, 1], [0, 0])
-        self.addScaleHandle([0, 0], [1, 1])
-        self.addScaleHandle([1, 0], [0, 1])
-        self.addScaleHandle([0, 1], [1, 0])
-        self.text = pg.TextItem(text, color=colour, anchor=(0, 0), fill=TEXT_FILL)
+        if handles:  # the current box only: a click on a box makes it current
+            self.addScaleHandle([1, 1], [0, 0])
+            self.addScaleHandle([0, 0], [1, 1])
+            self.addScaleHandle([1, 0], [0, 1])
+            self.addScaleHandle([0, 1], [1, 0])
+        # above the box's top edge, so the call inside stays visible
+        self.text = pg.TextItem(text, color=colour, anchor=(0, 1), fill=TEXT_FILL)
         self.text.setParentItem(self)
         self._place_text()
         self.sigRegionChanged.connect(self._place_text)
@@ -179,7 +184,7 @@ class TierOverlay(QObject):
         if tier.kind == "box" and label.low_hz is not None and label.high_hz is not None:
             y0, y1 = (float(v) for v in self.coord(np.array([label.low_hz, label.high_hz])))
             box = LabelBox(self, tier.name, label, (label.start, y0, label.end - label.start,
-                                                    y1 - y0), pen, label.label, colour)
+                                                    y1 - y0), pen, label.label, colour, current)
             box.setZValue(Z_LABELS + 1)
             return box
         if tier.kind == "box":
@@ -188,9 +193,13 @@ class TierOverlay(QObject):
         i, n = (bands.index(tier), len(bands)) if tier in bands else (0, 1)
         span = (1 - (i + 1) / n, 1 - i / n)
         alpha = self.region_alpha * (2 if current else 1)
+        if not label.label.strip():
+            alpha = 0  # an empty interval (Praat's between words): its edges only
         region = LabelRegion(self, tier.name, label, brush=with_alpha(colour, alpha),
                              pen=pen, hoverPen=pg.mkPen(colour, width=3), span=span)
-        region.setZValue(Z_LABELS)
+        region.setZValue(Z_REGIONS)
+        for line in region.lines:
+            line.setZValue(Z_LABELS)
         if label.label:
             text = pg.InfLineLabel(region.lines[0], _escape(label.label), position=span[1] - 0.02,
                                    anchors=[(0, 0), (0, 0)], color=colour, fill=TEXT_FILL)
