@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 
@@ -49,6 +49,13 @@ class LabelPrompt(QLineEdit):
     def cancel(self) -> None:
         self._done = None
         self.hide()
+
+    def event(self, event) -> bool:
+        """Escape is the prompt's (not the window's "clear selection") while it is shown."""
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if event.key() == Qt.Key.Key_Escape:
