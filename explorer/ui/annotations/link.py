@@ -77,7 +77,8 @@ class AnnotationsLink(QObject):
     def _connect(self) -> None:
         w, e, p = self.window, self.editor, self.panel
         w.session.loadStarted.connect(self.open_file)
-        w.controls.axisModeChanged.connect(lambda _mode: self.spectrogram_overlay.redraw())
+        # the view takes the new axis by the same signal (connected later): boxes redraw after
+        w.controls.axisModeChanged.connect(lambda _mode: self.spectrogram_overlay.schedule())
         w.controls.arrayModeChanged.connect(
             lambda on: self.spectrogram_overlay.set_visible(not on))
         w.session.spectrogramChanged.connect(lambda _spec: self.spectrogram_overlay.redraw())

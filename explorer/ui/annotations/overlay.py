@@ -127,6 +127,10 @@ class TierOverlay(QObject):
         self._timer.timeout.connect(self.redraw)
         self.viewbox.sigXRangeChanged.connect(lambda *_: self._timer.start())
 
+    def schedule(self) -> None:
+        """Redraw soon (after the view has taken a change that arrived by the same signal)."""
+        self._timer.start()
+
     # ---- what to draw ---------------------------------------------------------------------
     def set_annotations(self, annotations: Annotations | None,
                         current: tuple[str, Label] | None = None) -> None:

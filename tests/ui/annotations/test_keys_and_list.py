@@ -107,8 +107,13 @@ def test_boxes_follow_the_frequency_axis(qtbot, window_on, labelled):
     window.annotations.editor.add("box", Label(1.0, 1.5, "f", low_hz=500.0, high_hz=2000.0))
     for mode in ("mel", "log", "Hz"):
         window.controls.axisModeChanged.emit(mode)  # as the controls' axis choice does
-        (box,) = [i for i in window.annotations.spectrogram_overlay.items
-                  if isinstance(i, LabelBox)]
         y0, y1 = axis_coordinates(np.array([500.0, 2000.0]), mode)
-        assert abs(box.pos().y() - y0) < 1e-6 and abs(box.pos().y() + box.size().y() - y1) < 1e-6
+
+        def placed(y0=y0, y1=y1):
+            (box,) = [i for i in window.annotations.spectrogram_overlay.items
+                      if isinstance(i, LabelBox)]
+            assert abs(box.pos().y() - y0) < 1e-6
+            assert abs(box.pos().y() + box.size().y() - y1) < 1e-6
+
+        qtbot.waitUntil(placed)
     assert any(isinstance(i, LabelRegion) for i in window.annotations.waveform_overlay.items)
