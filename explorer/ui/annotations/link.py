@@ -81,7 +81,7 @@ class AnnotationsLink(QObject):
         w.controls.axisModeChanged.connect(lambda _mode: self.spectrogram_overlay.schedule())
         w.controls.arrayModeChanged.connect(
             lambda on: self.spectrogram_overlay.set_visible(not on))
-        w.session.spectrogramChanged.connect(lambda _spec: self.spectrogram_overlay.redraw())
+        w.session.spectrogramChanged.connect(lambda _spec: self.spectrogram_overlay.schedule())
         e.changed.connect(self._changed)
         e.currentChanged.connect(self._current_changed)
         e.failed.connect(lambda text: w.statusBar().showMessage(text, 10000))

@@ -152,6 +152,9 @@ class TierOverlay(QObject):
         """Remove the drawn items and draw the labels in view again (after any change)."""
         for item in self.items:
             self.plot.removeItem(item)
+        # kept alive until the next redraw: the item being dragged may be the one whose signal
+        # brought us here, and must outlive its own handler
+        self._retired = self.items
         self.items = []
         tiers = self._tiers()
         if not tiers:
