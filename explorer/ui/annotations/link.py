@@ -38,6 +38,9 @@ class AnnotationsLink(QObject):
         self.panel = LabelListPanel()
         self.dock = window._dock("Labels", "labels", self.panel,
                                  Qt.DockWidgetArea.RightDockWidgetArea)
+        # shown when a file with labels opens or a label is made (View > Labels, too), so the
+        # panels above keep their height until labels are used
+        self.dock.hide()
         self.prompt = LabelPrompt(window)
         # the labels' state in the status bar, kept while the file is shown (a restore after a
         # crash must still be read after the load's own messages)
@@ -130,6 +133,8 @@ class AnnotationsLink(QObject):
                                                 f"restored: {exc}", 30000)
         self.editor.set_store(store)
         self._watch(store)
+        if len(store.annotations) and not self.dock.isVisible():
+            self.dock.show()
         if self.restored:
             skipped = f" ({store.skipped} could not be applied)" if store.skipped else ""
             text = (f"Restored {self.restored} label edit{'s' * (self.restored != 1)} of "
