@@ -9,6 +9,7 @@ from pathlib import Path
 
 from explorer.cli.common import PROG, CliError, no_audio_files
 from explorer.model.annotations.formats import FORMATS, FormatError, guess_format, losses, read_labels
+from explorer.model.annotations.store import SIDECAR_SUFFIX, read_sidecar
 from explorer.model.names import shown, terminal_safe
 
 
@@ -22,7 +23,8 @@ def add_parser(sub) -> None:
     c = actions.add_parser("convert", help="one label file to another format",
                            description="Convert IN to OUT. Formats are guessed from the names "
                                        "(.txt audacity, .selections.txt raven, .TextGrid textgrid, "
-                                       ".csv csv or sv-csv by its first line).")
+                                       ".csv csv or sv-csv by its first line); IN may also be the "
+                                       "window's sidecar, AUDIO.labels.json.")
     c.add_argument("input", metavar="IN", type=Path)
     c.add_argument("output", metavar="OUT", type=Path)
     c.add_argument("--from", dest="src_format", choices=FORMATS, help="the format of IN")
@@ -64,8 +66,9 @@ def run_convert(args: argparse.Namespace) -> int:
     src, dst = args.input, args.output
     if not src.is_file():
         raise CliError(f"{shown(src)}: {'not a file' if src.exists() else 'no such file'}")
+    sidecar = args.src_format is None and src.name.endswith(SIDECAR_SUFFIX)  # the window's own file
     try:
-        src_format = args.src_format or guess_format(src)
+        src_format = "sidecar" if sidecar else args.src_format or guess_format(src)
         dst_format = args.dst_format or guess_format(dst, content=False)
     except FormatError as exc:
         raise CliError(f"{exc} with --from/--to") from None
@@ -73,7 +76,7 @@ def run_convert(args: argparse.Namespace) -> int:
         raise CliError(f"{shown(dst)}: is the input file; name another output")
     _refuse_existing(dst, args.force)
     try:
-        ann = read_labels(src, src_format)
+        ann = read_sidecar(src) if sidecar else read_labels(src, src_format)
     except FormatError as exc:
         raise CliError(str(exc)) from None
     if args.tier:

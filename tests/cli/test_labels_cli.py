@@ -158,3 +158,17 @@ def test_export_errors_in_words(tmp_path):
     tone(tmp_path / "a.wav")
     (tmp_path / "x.csv").write_text("mine\n")
     assert_clean_error(run("labels", "export", tmp_path, "-o", tmp_path / "x.csv"), "exists", "--force")
+
+
+def test_convert_the_windows_sidecar(tmp_path):
+    audio = tone(tmp_path / "a.wav")
+    store = LabelStore(audio)
+    store.load()
+    store.apply(AddTier("calls", "box"))
+    store.apply(AddLabel("calls", Label(0.5, 0.75, "wren", 3000.0, 8000.0)))
+    store.save()
+    result = run("labels", "convert", store.sidecar, tmp_path / "calls.txt")
+    assert result.returncode == 0, result.stderr
+    assert "(sidecar)" in result.stdout
+    assert (tmp_path / "calls.txt").read_text(encoding="utf-8") == (
+        "0.500000\t0.750000\twren\n\\\t3000.000000\t8000.000000\n")

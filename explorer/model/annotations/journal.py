@@ -64,6 +64,15 @@ class Journal:
             raise write_error(self.path, exc) from exc
         self._synced_at = self.clock()
 
+    def resume(self) -> None:
+        """Go on appending to the journal on disk (a restore whose save failed: its lines stay)."""
+        self.close()
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        except OSError as exc:
+            raise write_error(self.path, exc) from exc
+        self._synced_at = self.clock()
+
     def append(self, edit: Edit) -> None:
         """Write the edit's line now; fsync when the last fsync is `interval` seconds old."""
         if self._fd is None:

@@ -31,9 +31,9 @@ from explorer.model.annotations.formats import (
     write_labels,
 )
 from explorer.model.annotations.journal import Journal, digest, read_journal
-from explorer.model.annotations.serial import annotations_from_dict, annotations_to_dict
+from explorer.model.annotations.serial import annotations_from_dict, dumps
 from explorer.model.annotations.tiers import Annotations, Tier
-from explorer.model.atomic import write_bytes
+from explorer.model.atomic import write_bytes, write_error
 
 SIDECAR_SUFFIX = ".labels.json"
 JOURNAL_SUFFIX = ".labels.journal"
@@ -71,9 +71,15 @@ def folder_writable(folder: Path) -> bool:
 
 
 def _is_labels(path: Path) -> bool:
-    """True when a `.txt`/`.csv` beside the audio parses as labels (else: a transcript...)."""
+    """True when a file beside the audio parses as labels; a `.txt` must also have a tab on every
+    line, as Audacity writes them (a transcript "42" is not a point at 42 s)."""
     try:
         ann = read_labels(path)
+        if guess_format(path) == "audacity":
+            lines = [x for x in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                     if x.strip()]
+            if not all("\t" in line for line in lines):
+                return False
     except (FormatError, OSError, ValueError):
         return False
     return len(ann) > 0 or path.name.lower().endswith((".textgrid", ".selections.txt"))
@@ -81,7 +87,8 @@ def _is_labels(path: Path) -> bool:
 
 def labels_beside(audio: Path) -> list[Path]:
     """The label files of `audio` in its folder: same stem and a label ending, in the order of
-    SUFFIXES (Raven's `STEM.Table.N.selections.txt` too); only files that parse as labels."""
+    SUFFIXES (Raven's `STEM.Table.N.selections.txt` too). A `.txt` or `.csv` counts only when it
+    parses as labels; a `.TextGrid` or `.selections.txt` always (when damaged, load() says so)."""
     audio = Path(audio)
     found: list[Path] = []
     candidates = [audio.with_name(audio.stem + suffix) for suffix in SUFFIXES]
@@ -92,8 +99,8 @@ def labels_beside(audio: Path) -> list[Path]:
         if path.name in seen or path == audio or not path.is_file():
             continue
         seen.add(path.name)
-        if _is_labels(path):
-            found.append(path)
+        if path.name.lower().endswith((".textgrid", ".selections.txt")) or _is_labels(path):
+            found.append(path)  # a damaged TextGrid is still labels: load() reports it
     return found
 
 
@@ -102,13 +109,15 @@ def _glob_escape(text: str) -> str:
 
 
 def merge(parts: list[tuple[Path, Annotations]]) -> Annotations:
-    """The tiers of several files as one: a tier name met twice gets its file's name added."""
+    """The tiers of several files as one. Edits name their tier, so names are made unique: a
+    name met twice (in two files, or twice in one TextGrid) gets its file's name, then a number."""
     out = Annotations()
     for path, ann in parts:
         for tier in ann.tiers:
-            name = tier.name
-            if out.has_tier(name):
-                name = f"{tier.name} ({path.name})"
+            name, n = tier.name, 1
+            while out.has_tier(name):
+                n += 1
+                name = f"{tier.name} ({path.name})" + (f" {n - 1}" if n > 2 else "")
             out.tiers.append(Tier(name, tier.kind, list(tier.labels)))
         out.duration = out.duration if ann.duration is None else max(out.duration or 0, ann.duration)
         out.meta = {**ann.meta, **out.meta}
@@ -149,7 +158,9 @@ class LabelStore:
         self.sources: list[Path] = []  # the files the labels were read from
         self.problems: list[str] = []  # label files beside the audio that could not be read
         self.skipped = 0  # journal lines restore() could not apply
+        self.restored = 0  # edits restore() brought back
         self.dirty = False
+        self._unreplayed = False  # a journal on disk that restore() has not replayed yet
         self._seen: dict[Path, _Seen | None] = {}
 
     # -- reading ----------------------------------------------------------------------------
@@ -166,6 +177,7 @@ class LabelStore:
     def load(self) -> Annotations:
         """Read the newest sidecar, else the label files beside the audio."""
         self.problems = []
+        failed: list[Path] = []
         found = self.sidecars()
         if found:
             newest = max(found, key=lambda p: p.stat().st_mtime_ns)
@@ -178,18 +190,23 @@ class LabelStore:
                     parts.append((path, read_labels(path)))
                 except (FormatError, OSError, ValueError) as exc:
                     self.problems.append(str(exc))
+                    failed.append(path)  # watched too: mended elsewhere, it is offered again
             ann = merge(parts)
             self.sources = [p for p, _ in parts]
         ann.file = self.audio.name
         self.annotations = ann
-        self._seen = {p: _Seen.of(p) for p in self.sources}
+        self._unreplayed = self.journal.path.is_file()
+        self._seen = {p: _Seen.of(p) for p in self.sources + (failed if not found else [])}
         self.dirty = False
         return ann
 
     def restore(self) -> int:
         """Replay the journal a crash left (after load()); returns how many edits came back.
-        The restored state is saved to the sidecar at once."""
+        The restored state is saved to the sidecar at once; when that save fails (WriteError),
+        the edits stay in memory and in the journal, which goes on."""
         path = self.journal.path
+        self._unreplayed = False
+        self.restored = 0
         if not path.is_file():
             return 0
         base, edits, damaged = read_journal(path)
@@ -205,18 +222,26 @@ class LabelStore:
             except EditError:
                 self.skipped += 1
         self.dirty = restored > 0
-        if restored:
-            self.save()
-        else:
+        self.restored = restored
+        if not restored:
             self.journal.discard()
+            return 0
+        try:
+            self.save()
+        except OSError:
+            self.journal.resume()
+            raise
         return restored
 
     # -- editing ----------------------------------------------------------------------------
     def apply(self, edit: Edit) -> None:
-        """Apply an edit (an undo is the inverse's apply) and journal it."""
+        """Apply an edit (an undo is the inverse's apply) and journal it. A crash's journal not
+        yet restored is replayed first: starting a new one must not drop its edits."""
+        if self._unreplayed:
+            self.restore()
         edit.apply(self.annotations)
         if not self.journal.is_open:
-            self.journal.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(self.journal.path)
             self.journal.start(digest(self.sidecar))
         self.journal.append(edit)
         self.dirty = True
@@ -232,9 +257,8 @@ class LabelStore:
     # -- writing ----------------------------------------------------------------------------
     def save(self) -> Path:
         """Write the sidecar atomically, then drop the journal (it holds nothing more)."""
-        self.sidecar.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(annotations_to_dict(self.annotations), ensure_ascii=False, indent=1)
-        write_bytes(self.sidecar, (data + "\n").encode("utf-8"))
+        _make_folder(self.sidecar)
+        write_bytes(self.sidecar, dumps(self.annotations).encode("utf-8"))
         self.journal.discard()
         self.dirty = False
         self._seen[self.sidecar] = _Seen.of(self.sidecar)
@@ -258,9 +282,20 @@ class LabelStore:
         self.journal.close()
 
     # -- watching ---------------------------------------------------------------------------
+    def acknowledge(self, paths: list[Path]) -> None:
+        """Take these files as they are now as read: no longer "changed" (the user kept the
+        labels shown, or reloaded them by hand)."""
+        for path in paths:
+            self._seen[Path(path)] = _Seen.of(Path(path))
+
     def changed_on_disk(self) -> list[Path]:
-        """The files read (or saved) that another program changed since (empty: none). A file
-        merely touched (same bytes) has not changed."""
+        """The files the labels were read from (or saved to) that another program changed since:
+        empty (false) when none. A file merely touched (same bytes) has not changed. The window
+        offers to reload(), or acknowledge() to keep what it shows."""
+        return self.changed_files()
+
+    def changed_files(self) -> list[Path]:
+        """The same list (a name that says it is one)."""
         changed = []
         for path, seen in self._seen.items():
             now = _Seen.of(path, hashed=False)  # hash only what stat says may have changed
@@ -271,6 +306,14 @@ class LabelStore:
             if (now.size, now.mtime_ns) != (seen.size, seen.mtime_ns) and digest(path) != seen.sha256:
                 changed.append(path)
         return changed
+
+
+def _make_folder(path: Path) -> None:
+    """The folder of a file about to be written (an annotations folder may not exist yet)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(path, exc) from exc
 
 
 def read_sidecar(path: Path) -> Annotations:

@@ -79,8 +79,7 @@ class Tier:
 
     def add(self, label: Label) -> int:
         """Insert in order; returns the index."""
-        keys = [lab.sort_key() for lab in self.labels]
-        index = bisect.bisect_right(keys, label.sort_key())
+        index = bisect.bisect_right(self.labels, label.sort_key(), key=Label.sort_key)
         self.labels.insert(index, label)
         return index
 

@@ -112,6 +112,9 @@ def test_sonic_visualiser_layers(tmp_path):
     assert r.tiers[0].labels == [Label(1.0, 1.5, "speech"),
                                  Label(2.0, 2.25, "noise", extra=(("value", "3.5"),))]
     assert b.tiers[0].labels == [Label(0.1, 0.3, "robin", 2000.0, 6000.0)]
+    header = tmp_path / "h.csv"  # Sonic Visualiser 4 can write a header row
+    header.write_text("TIME,VALUE,DURATION,LABEL\n" + SV_REGIONS, encoding="utf-8")
+    assert guess_format(header) == "sv-csv" and read_labels(header).same_content(r)
     for path, ann in ((instants, i), (regions, r)):
         out = tmp_path / f"out-{path.name}"
         write_labels(ann, out, "sv-csv")

@@ -22,20 +22,23 @@ _BAD = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 def read(data: bytes) -> Annotations:
     labels: list[Label] = []
     lines = decode(data).splitlines()
+    first_continuation = False
     for index, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         fields = line.split("\t")
-        if fields[0] == "\\":  # a continuation line: the band of the label above
+        if fields[0].startswith("\\") and not first_continuation:
+            continue  # a further continuation line (a later Audacity's): ignored, as Audacity does
+        if fields[0] == "\\":  # the first continuation line: the band of the label above
+            first_continuation = False
             if not labels or len(fields) < 3:
                 raise FormatError(f"line {index}: a frequency line without a label above it")
             low, high = number(fields[1], "low frequency", index), number(fields[2], "high frequency",
                                                                            index)
             labels[-1] = Label(labels[-1].start, labels[-1].end, labels[-1].label, low, high)
             continue
-        if fields[0].startswith("\\"):
-            continue  # a continuation line of a later Audacity: ignored, as Audacity does
         start = number(fields[0], "start", index)
+        first_continuation = True
         try:
             end = number(fields[1], "end", index) if len(fields) > 1 else start
             text = fields[2] if len(fields) > 2 else ""

@@ -44,12 +44,20 @@ def fixed(x: float, decimals: int = 6) -> str:
 
 
 def number(text: str, what: str, line: int) -> float:
-    """A float from a file, or a FormatError naming the line and what was expected."""
+    """A float from a file (a decimal comma too, as Raven writes in some locales), or a
+    FormatError naming the line and what was expected."""
     try:
-        value = float(text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text
-                      else text.strip())
+        value = float(text)
     except ValueError:
-        raise FormatError(f"line {line}: {what} is not a number: {text.strip()[:40]!r}") from None
+        value = None
+        stripped = text.strip()
+        if stripped.count(",") == 1 and "." not in stripped:
+            try:
+                value = float(stripped.replace(",", "."))
+            except ValueError:
+                pass
+        if value is None:
+            raise FormatError(f"line {line}: {what} is not a number: {stripped[:40]!r}") from None
     if value != value or value in (float("inf"), float("-inf")):
         raise FormatError(f"line {line}: {what} is not a finite number: {text.strip()[:40]!r}")
     return value
