@@ -281,13 +281,7 @@ class AnnotationsLink(QObject):
 
     def _acknowledge(self, store: LabelStore, paths: list[Path]) -> None:
         """The store takes the files as they are now as read (they are no longer "changed")."""
-        acknowledge = getattr(store, "acknowledge", None)
-        if acknowledge is not None:
-            acknowledge(paths)
-        else:  # until the model offers it (asked for in the report of issue 17's UI)
-            from explorer.model.annotations.store import _Seen
-
-            store._seen.update({Path(p): _Seen.of(Path(p)) for p in paths})
+        store.acknowledge(paths)
         self._offered.difference_update(paths)
         self._watch(store)
 
