@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from explorer.model.annotations.edits import AddTier
+from explorer.model.annotations.edits import AddTier, RemoveTier, RenameTier
 from explorer.model.annotations.formats import FormatError, losses
 from explorer.model.annotations.tiers import KINDS
 
@@ -76,6 +76,8 @@ class LabelActions(QObject):
         self.snap_action.toggled.connect(link.panel.snap_box.setChecked)
         link.panel.snap_box.toggled.connect(self.snap_action.setChecked)
         add(menu, "new_tier", "New &tier…", self.new_tier)
+        add(menu, "rename_tier", "Rena&me the tier…", self.rename_tier)
+        add(menu, "delete_tier", "Delete the t&ier", self.delete_tier)
         menu.addSeparator()
         add(menu, "save", "&Save labels", link.save, "Ctrl+S")
         add(menu, "save_as", "Save labels &as…", self.save_as)
@@ -126,6 +128,39 @@ class LabelActions(QObject):
             self.link.panel.set_annotations(editor.annotations, editor.current)
             index = self.link.panel.tier_box.findData(name)
             self.link.panel.tier_box.setCurrentIndex(index)
+        return done
+
+    def rename_tier(self) -> bool:
+        """The listed tier gets a new name (undoable)."""
+        editor, panel = self.link.editor, self.link.panel
+        old = panel.tier_name()
+        if old is None:
+            return False
+        name, ok = QInputDialog.getText(self.window, "Rename the tier", "New name:", text=old)
+        name = name.strip()
+        if not ok or not name or name == old:
+            return False
+        if editor.annotations.has_tier(name):
+            QMessageBox.warning(self.window, "Rename the tier",
+                                f"There is already a tier named {name!r}.")
+            return False
+        current = editor.current
+        done = editor.push(RenameTier(old, name), None)
+        if done:
+            editor.set_current((name, current[1]) if current and current[0] == old else None)
+            panel.tier_box.setCurrentIndex(panel.tier_box.findData(name))
+        return done
+
+    def delete_tier(self) -> bool:
+        """The listed tier and its labels go (Ctrl+Z brings them back)."""
+        editor, panel = self.link.editor, self.link.panel
+        name = panel.tier_name()
+        if name is None:
+            return False
+        done = editor.push(RemoveTier.of(editor.annotations, name), None)
+        if done:
+            self.window.statusBar().showMessage(f"Deleted the tier {name} (Ctrl+Z undoes it)",
+                                                8000)
         return done
 
     # ---- save as ----------------------------------------------------------------------------

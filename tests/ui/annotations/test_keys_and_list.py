@@ -117,3 +117,32 @@ def test_boxes_follow_the_frequency_axis(qtbot, window_on, labelled):
 
         qtbot.waitUntil(placed)
     assert any(isinstance(i, LabelRegion) for i in window.annotations.waveform_overlay.items)
+
+
+def test_new_rename_and_delete_tier_are_undoable(qtbot, window_on, labelled, monkeypatch):
+    from explorer.ui.annotations import actions as actions_mod
+
+    audio, _ = labelled
+    window = window_on(audio)
+    acts = window.annotations.actions
+    editor = window.annotations.editor
+    answers = iter([("calls", True), ("box", True), ("renamed", True)])
+    monkeypatch.setattr(actions_mod.QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: next(answers)))
+    monkeypatch.setattr(actions_mod.QInputDialog, "getItem",
+                        staticmethod(lambda *a, **k: next(answers)))
+    before = editor.annotations.copy()
+    assert acts.new_tier()
+    assert [(t.name, t.kind) for t in editor.annotations.tiers][-1] == ("calls", "box")
+    assert window.annotations.panel.tier_name() == "calls"
+    # a box drawn now goes to the chosen box tier
+    editor.add("box", Label(0.2, 0.4, "x", low_hz=100.0, high_hz=900.0),
+               window.annotations.panel.tier_name())
+    assert len(editor.annotations.tier("calls").labels) == 1
+    assert acts.rename_tier()
+    assert editor.annotations.has_tier("renamed") and not editor.annotations.has_tier("calls")
+    assert acts.delete_tier()
+    assert not editor.annotations.has_tier("renamed")
+    for _ in range(4):
+        editor.undo_stack.undo()
+    assert editor.annotations.same_content(before)
