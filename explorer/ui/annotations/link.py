@@ -5,6 +5,7 @@ watch for label files another program changes. The keys and menus are in actions
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QPoint, QPointF, Qt, QTimer
@@ -316,8 +317,6 @@ class AnnotationsLink(QObject):
         return nearest_zero_crossing(clip.samples, clip.sample_rate, t)
 
     def _moved(self, tier: str, old: Label, new: Label) -> None:
-        from dataclasses import replace
-
         start = self.snap(new.start) if new.start != old.start else new.start
         end = new.end
         if end is not None and end != old.end:

@@ -6,6 +6,7 @@ to the plot, so dragging across a labelled stretch still selects time."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -215,7 +216,7 @@ class TierOverlay(QObject):
 
     # ---- from the items ---------------------------------------------------------------------
     def moved(self, tier: str, old: Label, **changes) -> None:
-        new = _replace(old, **changes)
+        new = replace(old, **changes)
         if new != old:
             self.moved_label.emit(tier, old, new)
 
@@ -229,9 +230,3 @@ class TierOverlay(QObject):
             self.renameRequested.emit(tier, label, QPointF(ev.scenePos()))
         else:
             ev.ignore()  # the plot seeks there too
-
-
-def _replace(label: Label, **changes) -> Label:
-    import dataclasses
-
-    return dataclasses.replace(label, **changes)

@@ -249,3 +249,27 @@ def test_a_textgrid_beside_the_audio_loads_with_its_tiers(window_on, labelled):
                                                                                   "events"]
     panel.tier_box.setCurrentIndex(1)
     assert panel.model.rowCount() == 1 and panel.model.index(0, 2).data() == "breath"
+
+
+def test_a_label_value_has_one_colour_in_every_view_and_file(window_on, labelled):
+    from PySide6.QtCore import Qt as _Qt
+
+    audio, _txt = labelled
+    window = window_on(audio)
+    link = window.annotations
+
+    def region_colour(overlay, text):
+        (region,) = [r for r in _regions(overlay) if r.label.label == text]
+        return region.brush.color().rgb()
+
+    wave = {t: region_colour(link.waveform_overlay, t) for t in ("the", "word", "speech")}
+    spec = {t: region_colour(link.spectrogram_overlay, t) for t in ("the", "word", "speech")}
+    assert wave == spec  # same hue (alpha differs: the spectrogram's is fainter)
+    listed = {link.panel.model.index(r, 2).data(): link.panel.model.index(r, 2).data(
+        _Qt.ItemDataRole.ForegroundRole).color().rgb() for r in range(3)}
+    assert listed == wave
+    # a new label with an existing value takes that value's colour
+    link.editor.add("interval", Label(5.0, 5.5, "word"))
+    words = [r for r in _regions(link.waveform_overlay) if r.label.label == "word"]
+    assert len(words) == 2 and len({r.brush.color().rgb() for r in words}) == 1
+    assert len(set(wave.values())) == 3  # these three values differ
