@@ -175,10 +175,10 @@ class DatasetLabels(QObject):
         self._paths = paths
         self.annotations = {}
         if paths:
-            self.reader.start(paths)
+            self.reader.start(paths)  # the column and chart fill in as the reader's batches come
         else:
             self.reader.stop()
-        self._refresh()
+            self._refresh()
 
     def _read(self, generation: int, batch: dict) -> None:
         if generation != self.reader.generation:
@@ -193,12 +193,19 @@ class DatasetLabels(QObject):
             self._timer.start()
 
     def _refresh(self) -> None:
+        """Column, chart and filter from the labels read so far; only what changed is redrawn
+        (this runs on the GUI thread after every batch and every edit)."""
         model = self.view.model
         counts = {p: len(a) for p, a in self.annotations.items()}
         values = {p: frozenset(lab.label for _, lab in a.labels())
                   for p, a in self.annotations.items()}
-        model.set_labels(counts, values)
+        changed = {p: c for p, c in counts.items() if model.label_counts.get(p) != c}
+        changed_values = {p: v for p, v in values.items() if model.label_values.get(p) != v}
+        if changed or changed_values:
+            model.set_labels(changed, changed_values)
         summary = label_summary(self.annotations.values())
+        if summary == self.chart.summary and self.filter_box.count() == len(summary) + 1:
+            return
         self.chart.set_summary(summary)
         chosen = self.filter_box.currentData()
         self.filter_box.blockSignals(True)
