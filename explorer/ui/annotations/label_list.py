@@ -196,10 +196,12 @@ class LabelListPanel(QWidget):
         buttons.addWidget(self.play_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
-        self.hint = QLabel("L: label the selection · Ctrl+M: point at the playhead · "
-                           "Ctrl+drag on the spectrogram: box · Tab: next label")
-        self.hint.setStyleSheet("color: #8a8a8a;")
-        self.hint.setWordWrap(True)
+        # the keys, where they are needed (the list's room goes to the labels)
+        self.hint = ("L: label the selection · Ctrl+M: a point at the playhead · Ctrl+drag on "
+                     "the spectrogram: a box · Tab / Shift+Tab: next / previous label · "
+                     "double-click a text to rename it · Return: play")
+        self.table.setToolTip(self.hint)
+        self.snap_box.setToolTip(self.snap_box.toolTip() + "\n\n" + self.hint)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -208,7 +210,6 @@ class LabelListPanel(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.snap_box)
-        layout.addWidget(self.hint)
         layout.addWidget(self.where_label)
 
         self.tier_box.currentIndexChanged.connect(self._tier_changed)

@@ -134,8 +134,8 @@ class AnnotationsLink(QObject):
                                                 f"restored: {exc}", 30000)
         self.editor.set_store(store)
         self._watch(store)
-        if len(store.annotations) and not self.dock.isVisible():
-            self.dock.show()
+        if len(store.annotations):
+            self.show_dock()
         if self.restored:
             skipped = f" ({store.skipped} could not be applied)" if store.skipped else ""
             text = (f"Restored {self.restored} label edit{'s' * (self.restored != 1)} of "
@@ -147,6 +147,16 @@ class AnnotationsLink(QObject):
         elif store.problems:
             self.window.statusBar().showMessage("Labels: " + "; ".join(store.problems), 20000)
         self._where()
+
+    def show_dock(self) -> None:
+        """Show the Labels dock (if hidden) at a height its list can be read in."""
+        if self.dock.isVisible():
+            return
+        self.dock.show()
+        if not self.dock.isFloating():
+            window = self.window
+            window.resizeDocks([self.dock], [max(300, window.height() * 9 // 20)],
+                               Qt.Orientation.Vertical)
 
     def close_file(self) -> None:
         """Save the open file's labels (if edited) and close its journal."""
@@ -215,10 +225,14 @@ class AnnotationsLink(QObject):
             self.panel.where_label.setText("Open an audio file to label it.")
             return
         originals = [p.name for p in store.sources if p != store.sidecar]
-        text = f"Saved to {store.sidecar}"
+        text = f"Saved to {store.sidecar.name}"
+        tip = f"Edits are saved to {store.sidecar} (and journaled until then)"
         if originals:
-            text += f" (read from {', '.join(originals)}, which is never overwritten)"
+            text += f"; {', '.join(originals)} is never overwritten"
+            tip += (f".\nRead from {', '.join(originals)}: never written, unless Save labels as… "
+                    "is pointed at it and you say yes.")
         self.panel.where_label.setText(text)
+        self.panel.where_label.setToolTip(tip)
 
     # ---- changed on disk --------------------------------------------------------------------
     def check_disk(self) -> list[Path]:
@@ -236,7 +250,7 @@ class AnnotationsLink(QObject):
             names = ", ".join(p.name for p in changed)
             text = f"{names} changed on disk (another program?). Reload the labels from it?"
             self.panel.show_changed(text)
-            self.dock.show()
+            self.show_dock()
             self.window.statusBar().showMessage(text, 20000)
         return changed
 
@@ -362,7 +376,7 @@ class AnnotationsLink(QObject):
     def _add(self, kind: str, label: Label) -> None:
         added = self.editor.add(kind, label, self.panel.tier_name())
         if added is not None:
-            self.dock.show()
+            self.show_dock()
 
     def rename_current(self) -> bool:
         """F2: the current label's text in the prompt."""
