@@ -12,8 +12,10 @@ from typing import Any
 from explorer.model import measure
 
 #: The measurement columns, named and ordered as the model's FileMeasurement (the issue's list).
-COLUMNS = measure.COLUMNS
-NUMERIC = frozenset({"sample_rate", "channels", "frames", "duration", "peak_dbfs", "rms_dbfs",
+#: ...then how many labels each file has (its sidecar or the label files beside it: ui/dataset/labels.py)
+LABELS_COLUMN = "labels"
+COLUMNS = measure.COLUMNS + (LABELS_COLUMN,)
+NUMERIC = frozenset({"sample_rate", "channels", "frames", "duration", "peak_dbfs", "rms_dbfs", "labels",
                      "loudness_lufs", "dc_offset", "clipped_fraction", "silence_fraction",
                      "bandwidth_hz"})
 #: Shown at first; the others are a right-click on the header away (a 19-column table is too wide).
@@ -83,14 +85,19 @@ class Filters:
     flag: str = ""
     text: str = ""
     ranges: dict[str, tuple[float, float]] = field(default_factory=dict)
+    label: str | None = None  # a label value the file must have (None: any file)
 
     @property
     def active(self) -> bool:
-        return bool(self.flag or self.text.strip() or self.ranges)
+        return bool(self.flag or self.text.strip() or self.ranges or self.label is not None)
 
-    def accepts(self, path_text: str, row: Any, transcript: str) -> bool:
+    def accepts(self, path_text: str, row: Any, transcript: str,
+                label_values: frozenset[str] = frozenset()) -> bool:
         """A row passes when it has the flag, every word of the text (in its path, transcript,
-        flags or error) and a value inside every range; an unmeasured row passes no flag nor range."""
+        flags or error), a value inside every range and the label value (among `label_values`,
+        its file's); an unmeasured row passes no flag nor range."""
+        if self.label is not None and self.label not in label_values:
+            return False
         if (self.flag or self.ranges) and row is None:
             return False
         if self.flag and not row.has_flag(self.flag):

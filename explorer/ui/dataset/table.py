@@ -35,6 +35,8 @@ class DatasetTableModel(QAbstractTableModel):
         self.paths: list[Path] = []
         self.rows: list[Any] = []
         self.transcripts: dict[Path, str] = {}
+        self.label_counts: dict[Path, int] = {}  # the labels column (ui/dataset/labels.py)
+        self.label_values: dict[Path, frozenset[str]] = {}  # what the label filter looks in
         self.filters = Filters()
         self.visible: list[int] = []
         self._by_text: dict[str, int] = {}
@@ -75,6 +77,12 @@ class DatasetTableModel(QAbstractTableModel):
 
     def set_transcripts(self, transcripts: dict[Path, str]) -> None:
         self.transcripts = {Path(k): v for k, v in transcripts.items()}
+        self._changed_all()
+
+    def set_labels(self, counts: dict[Path, int], values: dict[Path, frozenset[str]]) -> None:
+        """Each file's label count and label values (files not given keep theirs)."""
+        self.label_counts.update(counts)
+        self.label_values.update(values)
         self._changed_all()
 
     def add(self, measurements: list[Any]) -> list[Path]:
@@ -128,8 +136,11 @@ class DatasetTableModel(QAbstractTableModel):
 
     # ---- filtering and sorting --------------------------------------------------------------
     def set_filters(self, flag: str | None = None, text: str | None = None,
-                    ranges: dict[str, tuple[float, float]] | None = None) -> None:
+                    ranges: dict[str, tuple[float, float]] | None = None, **label) -> None:
+        """`label=VALUE` shows the files having that label value, `label=None` every file."""
         f = self.filters
+        if "label" in label:
+            f.label = label["label"]
         if flag is not None:
             f.flag = flag
         if text is not None:
@@ -141,7 +152,8 @@ class DatasetTableModel(QAbstractTableModel):
     def refilter(self) -> None:
         f = self.filters
         keep = [i for i in range(len(self.paths))
-                if not f.active or f.accepts(self._text[i], self.rows[i], self.transcript(i))]
+                if not f.active or f.accepts(self._text[i], self.rows[i], self.transcript(i),
+                                             self.label_values.get(self.paths[i], frozenset()))]
         if self._sort is not None:
             column, order = self._sort
             name = COLUMNS[column]
@@ -192,6 +204,8 @@ class DatasetTableModel(QAbstractTableModel):
             return self.paths[i]
         if name == "transcript":
             return self.transcript(i)
+        if name == "labels":
+            return self.label_counts.get(self.paths[i])
         row = self.rows[i]
         if row is None:
             return None
@@ -203,7 +217,7 @@ class DatasetTableModel(QAbstractTableModel):
         i = self.visible[index.row()]
         name = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if self.rows[i] is None and name not in ("path", "transcript", "error"):
+            if self.rows[i] is None and name not in ("path", "transcript", "error", "labels"):
                 return "…" if name == "sample_rate" else ""
             return display(name, self.value(i, name), self.root)
         if role == Qt.ItemDataRole.ToolTipRole and name in ("transcript", "error", "flags",

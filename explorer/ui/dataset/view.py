@@ -72,7 +72,7 @@ class DatasetView(QWidget):
         self.clear_ranges = QPushButton("Clear ranges")
         self.clear_ranges.setToolTip("Show the files of every histogram range again")
         self.clear_ranges.hide()
-        top = QHBoxLayout()
+        top = self.top_bar = QHBoxLayout()  # the label filter joins it (ui/dataset/labels.py)
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.flag_box)

@@ -23,6 +23,7 @@ from explorer.model import AudioClip
 from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
+from explorer.ui.annotations.link import AnnotationsLink
 from explorer.ui.common.jobs import Jobs
 from explorer.ui.compare.link import CompareLink
 from explorer.ui.dataset.link import DatasetLink
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
                                         scroll=True)
         self._add_optional_panels()
         self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
+        self.annotations = AnnotationsLink(self)  # the Labels dock and overlays (ui/annotations)
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
 
         self._make_menus()
         self.compare = CompareLink(self)  # the Compare menu and window (ui/compare/)
+        self.annotations.add_menus()  # the Labels menu and its keys
         self._connect()
         self._initial_state = self.saveState()  # View > Reset layout goes back to it
         self._restore_settings()
@@ -397,6 +400,7 @@ class MainWindow(QMainWindow):
         self.browser.model.wait(5000)
         self.browser.stop_listing(5000)
         self.compare.shutdown()
+        self.annotations.shutdown()  # the labels saved, the journal closed
         self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------

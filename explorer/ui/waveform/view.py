@@ -40,11 +40,13 @@ class TimeViewBox(pg.ViewBox):
     sigClicked = Signal(float)  # seconds
     sigDragSelect = Signal(float, float, bool)  # start, end (seconds), finished
     sigContextMenu = Signal(object)  # QPointF: where (screen) the right button was clicked
+    sigBoxDrag = Signal(object, object, bool)  # Ctrl+drag: start, end (QPointF, view), finished
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.setMouseEnabled(x=True, y=False)
         self.setMenuEnabled(False)
+        self.box_drag = False  # Ctrl+drag draws a box (sigBoxDrag) instead of selecting time
 
     def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
@@ -58,6 +60,13 @@ class TimeViewBox(pg.ViewBox):
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if ev.button() == Qt.MouseButton.LeftButton and ctrl and not shift and self.box_drag:
+            # a time-frequency box (the spectrogram's labels, explorer/ui/annotations)
+            ev.accept()
+            self.sigBoxDrag.emit(self.mapSceneToView(ev.buttonDownScenePos()),
+                                 self.mapSceneToView(ev.scenePos()), ev.isFinish())
+            return
         if ev.button() == Qt.MouseButton.LeftButton and not shift:
             ev.accept()
             a = float(self.mapSceneToView(ev.buttonDownScenePos()).x())

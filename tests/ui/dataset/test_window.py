@@ -54,7 +54,7 @@ def test_export_writes_the_shown_rows_as_csv_and_parquet(qtbot, make_window, dat
 
     import pyarrow.parquet as pq
 
-    from explorer.ui.dataset.rows import COLUMNS
+    from explorer.model.measure import COLUMNS  # what is exported: the measurements
 
     window = make_window()
     view = open_and_scan(qtbot, window, dataset_dir)
