@@ -78,6 +78,7 @@ class DatasetView(QWidget):
         top.addWidget(self.clear_ranges)
         top.addWidget(self.progress_label)
         top.addWidget(self.scan_button)
+        self.top = top  # other views add their buttons (the map's)
 
         self.summary = QLabel("No folder scanned.")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -28,6 +28,7 @@ from explorer.ui.dataset.link import DatasetLink
 from explorer.ui.dataset.transcript import TranscriptLabel
 from explorer.ui.files.browser import FileBrowser, listing_error
 from explorer.ui.info.panel import InfoPanel
+from explorer.ui.map.link import MapLink
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
 from explorer.ui.shell.docks import DockSizes, PanelDocks, make_dock
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
                                         scroll=True)
         self._add_optional_panels()
         self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
+        self.dataset_map = MapLink(self)  # the Map dock (View > Map, the Dataset view's Map button)
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
