@@ -43,9 +43,10 @@ VECTOR_SIZE = len(FEATURE_NAMES)
 
 
 def frame_size(sample_rate: int) -> tuple[int, int]:
-    """(n_fft, hop) of FRAME_SECONDS at this rate: half-overlapping frames (statistics, not detail)."""
+    """(n_fft, hop) of FRAME_SECONDS at this rate: frames back to back (the vector is statistics
+    over frames, not detail in time: overlap would double the cost and change little)."""
     n_fft = max(64, 2 * int(round(FRAME_SECONDS * sample_rate / 2)))
-    return n_fft, n_fft // 2
+    return n_fft, n_fft
 
 
 @lru_cache(maxsize=16)
