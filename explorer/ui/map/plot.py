@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QGraphicsPathItem
 POINT_SIZE = 7
 PICK_PIXELS = 8
 #: Above this many points the map is drawn as an image of the visible points at screen
-#: resolution (numpy, a few ms) instead of one symbol per point (~100 ms at 100,000 points):
+#: resolution (numpy, a few ms) instead of one symbol per point (~90 ms at 20,000 points):
 #: pans and zooms then stay above 30 frames/s.
-RASTER_ABOVE = 20000
+RASTER_ABOVE = 5000
 #: Dot size (pixels) of the raster.
 RASTER_DOT = 2
 
@@ -153,7 +153,7 @@ class MapPlot(pg.PlotWidget):
     def _set_rgba(self, brushes) -> None:
         n = len(self.points)
         if brushes is None:
-            self._rgba = np.tile(np.array([127, 176, 255, 255], np.uint8), (n, 1))
+            rgba = np.tile(np.array([127, 176, 255, 255], np.uint8), (n, 1))
         else:
             cache: dict[int, tuple] = {}
             rgba = np.empty((n, 4), np.uint8)
@@ -162,24 +162,28 @@ class MapPlot(pg.PlotWidget):
                 if key not in cache:
                     cache[key] = b.color().getRgb()
                 rgba[i] = cache[key]
-            self._rgba = rgba
+        self._rgba = np.ascontiguousarray(rgba).view(np.uint32).reshape(-1)  # one word a point
         self._draw_raster()
 
     def _draw_raster(self) -> None:
-        """The visible points as an image of the view's pixels (the last point drawn wins)."""
+        """The visible points as an image of the view's pixels (the last point drawn wins):
+        one 32-bit word per pixel, written by flat index (~5 ms for 100,000 points)."""
         if not self.rastered or not len(self.points):
             return
         (x0, x1), (y0, y1) = self.box.viewRange()
         w, h = max(1, int(self.box.width())), max(1, int(self.box.height()))
-        px = ((self.points[:, 0] - x0) * (w / (x1 - x0))).astype(np.int64)
-        py = ((self.points[:, 1] - y0) * (h / (y1 - y0))).astype(np.int64)
-        image = np.zeros((h + RASTER_DOT, w + RASTER_DOT, 4), np.uint8)
+        px = ((self.points[:, 0] - np.float32(x0)) * np.float32(w / (x1 - x0))).astype(np.int32)
+        py = ((self.points[:, 1] - np.float32(y0)) * np.float32(h / (y1 - y0))).astype(np.int32)
         keep = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-        px, py, rgba = px[keep], py[keep], self._rgba[keep]
-        for dx in range(RASTER_DOT):
-            for dy in range(RASTER_DOT):
-                image[py + dy, px + dx] = rgba
-        self.raster.setImage(image[:h, :w], autoLevels=False, levels=None)
+        stride = w + RASTER_DOT
+        flat = np.zeros((h + RASTER_DOT) * stride, np.uint32)
+        at = py[keep] * stride + px[keep]
+        words = self._rgba[keep]
+        for dy in range(RASTER_DOT):
+            for dx in range(RASTER_DOT):
+                flat[at + (dy * stride + dx)] = words
+        image = flat.view(np.uint8).reshape(h + RASTER_DOT, stride, 4)[:h, :w]
+        self.raster.setImage(image, autoLevels=False, levels=None)
         self.raster.setRect(x0, y0, x1 - x0, y1 - y0)
 
     def mark(self, indices: list[int]) -> None:
