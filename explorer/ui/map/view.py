@@ -34,9 +34,12 @@ from explorer.ui.map.plot import MapPlot
 NEIGHBOURS = 8
 
 
-def _work(vectors: np.ndarray, params: ProjectionParams) -> tuple[np.ndarray, np.ndarray]:
-    """The job: standardised vectors (for distances) and the 2-D points."""
-    return standardise(vectors), project(vectors, params)
+def _work(vectors: np.ndarray, params: ProjectionParams):
+    """The job: standardised vectors (for distances), the 2-D points and their KD-tree (hover)."""
+    from scipy.spatial import cKDTree
+
+    points = project(vectors, params)
+    return standardise(vectors), points, cKDTree(points)
 
 
 class MapView(QWidget):
@@ -170,8 +173,8 @@ class MapView(QWidget):
                          on_done=self._projected, on_error=self._failed)
 
     def _projected(self, result, seconds: float) -> None:
-        self.z, points = result
-        self.plot.set_points(points, self._brushes()[0])
+        self.z, points, tree = result
+        self.plot.set_points(points, self._brushes()[0], tree)
         self.recolour()
         method = METHOD_NAMES[self.method_box.currentData() or "pca"]
         self.status.setText(f"{len(self.paths)} clips, {method} in {seconds:.2f} s")
