@@ -75,3 +75,13 @@ def project(vectors: np.ndarray, params: ProjectionParams = ProjectionParams()) 
         raise ValueError(f"unknown projection {method!r}: one of {', '.join(METHODS)}")
     out[:, :points.shape[1]] = points
     return out
+
+
+def layout(vectors: np.ndarray, params: ProjectionParams = ProjectionParams()):
+    """What the map needs of a projection, in one call (the window runs it in a child process):
+    the standardised vectors (distances), the 2-D points and their KD-tree (the point under the
+    mouse)."""
+    from scipy.spatial import cKDTree
+
+    points = project(vectors, params)
+    return standardise(vectors), points, cKDTree(points)

@@ -13,9 +13,10 @@ from explorer.model.scan import apply_dataset_flags
 from explorer.ui.map.view import MapView
 
 
-def _reflag(rows: list, vectors: dict, threshold: float) -> list:
-    """The job of a new near-duplicate distance: every row's dataset flags again."""
-    return apply_dataset_flags(rows, vectors, threshold)
+def _reflag(worker, rows: list, vectors: dict, threshold: float) -> list:
+    """The job of a new near-duplicate distance: every row's dataset flags again (in the map's
+    child process: the KD-tree's scipy import would hold the window's GIL)."""
+    return worker.run(apply_dataset_flags, rows, vectors, threshold)
 
 
 class MapLink(QObject):
@@ -81,7 +82,7 @@ class MapLink(QObject):
         rows = [r for r in model.rows if r is not None]
         if not rows or not self.vectors:
             return
-        self.view.jobs.submit("reflag", _reflag, rows, dict(self.vectors), value,
+        self.view.jobs.submit("reflag", _reflag, self.view.worker, rows, dict(self.vectors), value,
                               on_done=self._reflagged)
 
     def _reflagged(self, rows: list, _seconds: float) -> None:
@@ -119,6 +120,9 @@ class MapLink(QObject):
             self._tour_playing = True
         elif state == "stopped" and self._tour_playing:
             self._next()
+
+    def shutdown(self) -> None:
+        self.view.shutdown()
 
     def _current_changed(self, path) -> None:
         if not self._tour:

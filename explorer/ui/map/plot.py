@@ -133,7 +133,8 @@ class MapPlot(pg.PlotWidget):
             self._set_rgba(brushes)
             if len(self.points):
                 lo, hi = self.points.min(axis=0), self.points.max(axis=0)
-                self.box.setRange(xRange=(lo[0], hi[0]), yRange=(lo[1], hi[1]), padding=0.05)
+                self.box.setRange(xRange=(float(lo[0]), float(hi[0])),
+                                  yRange=(float(lo[1]), float(hi[1])), padding=0.05)
         else:
             self.raster.hide()
             self.scatter.show()

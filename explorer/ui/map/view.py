@@ -24,22 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.model.measure import ALL_FLAGS
-from explorer.model.projection import METHOD_NAMES, ProjectionParams, available_methods, project
-from explorer.model.similarity import NEAR_DUPLICATE_DISTANCE, nearest, standardise
+from explorer.model.projection import METHOD_NAMES, ProjectionParams, available_methods, layout
+from explorer.model.similarity import NEAR_DUPLICATE_DISTANCE, nearest
 from explorer.ui.common.jobs import Jobs
 from explorer.ui.map import colours
 from explorer.ui.map.plot import MapPlot
+from explorer.ui.map.worker import ChildWorker
 
 #: Neighbours listed for the current clip.
 NEIGHBOURS = 8
 
 
-def _work(vectors: np.ndarray, params: ProjectionParams):
-    """The job: standardised vectors (for distances), the 2-D points and their KD-tree (hover)."""
-    from scipy.spatial import cKDTree
-
-    points = project(vectors, params)
-    return standardise(vectors), points, cKDTree(points)
+def _work(worker: ChildWorker, vectors: np.ndarray, params: ProjectionParams):
+    """The job (a pool thread): the layout, made in the child process."""
+    return worker.run(layout, vectors, params)
 
 
 class MapView(QWidget):
@@ -55,6 +53,7 @@ class MapView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.jobs = Jobs(self, max_threads=1)
+        self.worker = ChildWorker()  # layouts and re-flagging run in a child process
         self.paths: list[str] = []
         self.rows: dict[str, Any] = {}
         self.transcripts: dict[str, str] = {}
@@ -169,13 +168,14 @@ class MapView(QWidget):
             return
         method = self.method_box.currentData() or "pca"
         self.status.setText(f"laying out {len(self.paths)} clips ({METHOD_NAMES[method]})…")
-        self.jobs.submit("map", _work, self.vectors, ProjectionParams(method=method),
+        self.jobs.submit("map", _work, self.worker, self.vectors, ProjectionParams(method=method),
                          on_done=self._projected, on_error=self._failed)
 
     def _projected(self, result, seconds: float) -> None:
         self.z, points, tree = result
-        self.plot.set_points(points, self._brushes()[0], tree)
-        self.recolour()
+        brushes, legend = self._brushes()
+        self.plot.set_points(points, brushes, tree)
+        self.legend.setText(legend)
         method = METHOD_NAMES[self.method_box.currentData() or "pca"]
         self.status.setText(f"{len(self.paths)} clips, {method} in {seconds:.2f} s")
         self.show_current(self.current)
@@ -186,6 +186,13 @@ class MapView(QWidget):
 
     def busy(self) -> bool:
         return self.jobs.active() > 0
+
+    def shutdown(self) -> None:
+        """Forget running layouts and end the child process."""
+        self.jobs.cancel("map")
+        self.jobs.cancel("reflag")
+        self.worker.shutdown()
+        self.jobs.wait(3000)
 
     # ---- colours ----------------------------------------------------------------------------
     def _column(self, name: str) -> list[Any]:

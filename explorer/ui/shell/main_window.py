@@ -386,6 +386,7 @@ class MainWindow(QMainWindow):
         self.jobs.wait(5000)
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
+        self.dataset_map.shutdown()  # ends the map's layout process
         self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------
