@@ -36,6 +36,9 @@ def map_window(qtbot, make_window, types_dir):
     link = window.dataset_map
     with qtbot.waitSignal(link.view.projected, timeout=60000):
         link.button.click()
+    # the window settles (its first clip loaded, the docks laid out) before points are aimed at
+    qtbot.waitUntil(lambda: window.session.loaded is not None and not window.jobs.active(), timeout=30000)
+    qtbot.wait(300)
     return window, link, kinds
 
 
