@@ -5,6 +5,7 @@ outliers, duplicates). `audio-explorer scan` and the window's Dataset view both 
     report = scan_dataset(scan_folder(src, recursive=True), root=src, jobs=4, progress=on_progress)
     report.rows          # FileMeasurement per file, in the order given
     report.summary()     # counts for a summary line
+    report.vectors       # path -> feature vector (the dataset map; not a report column)
 
 Unchanged files (same path, size and mtime) come from the scan cache (`scan_cache`) instead of
 being decoded again; the transcripts and dataset-level flags are always recomputed.
