@@ -163,3 +163,20 @@ def test_colour_by_a_column_gives_one_brush_per_category(map_window):
     assert len({n for n, f in zip(names, flagged, strict=True) if f}) <= 1
     assert not set(n for n, f in zip(names, flagged, strict=True) if f) & \
         set(n for n, f in zip(names, flagged, strict=True) if not f)
+
+
+def test_neighbours_play_in_turn_each_to_its_end(qtbot, map_window):
+    window, link, _kinds = map_window
+    view = link.view
+    view.show_current(window.session.path)
+    tour = [Path(p) for p in view.neighbours]
+    assert len(tour) == 8
+    player = window.player
+    view.play_button.click()
+    for target in tour:
+        qtbot.waitUntil(lambda t=target: window.session.path == t and player.state == "playing"
+                        and window.playback.state == "playing", timeout=15000)
+        assert view.neighbour_title.text().startswith("Nearest to")  # the list stays while they play
+        player.state = "stopped"  # the clip played to its end
+    qtbot.waitUntil(lambda: not link._tour and window.playback.state == "stopped", timeout=10000)
+    assert sum(c[0] == "play" for c in player.calls) >= 8
