@@ -2,7 +2,8 @@
 
 Makes 2,000 clips of 3.8 s at 16 kHz in a temporary folder, then times:
 - the baseline: a plain Python loop in one process (soundfile read, the same numpy statistics
-  written plainly, pyloudnorm's Meter per file);
+  written plainly, pyloudnorm's Meter per file; and, since issue 18, the map's feature vector:
+  each librosa feature straight from the signal; `--no-vectors` leaves it out);
 - `scan_dataset(jobs=1)` (targets <= 0.5x the baseline), `jobs=2` (>= 1.6x faster than jobs=1),
   the three interleaved over `--rounds` halves of the files (a load change on a shared machine
   then hits all three alike), and a second scan of the whole unchanged folder from the cache
@@ -64,9 +65,33 @@ def baseline_one(path: Path) -> dict:
     band = np.flatnonzero(spec >= spec.max() * 1e-7)[-1] * rate / 2048
     loudness = pyloudnorm.Meter(rate).integrated_loudness(data)
     digest = hashlib.sha256(data.astype(np.float32).tobytes()).hexdigest()
-    return {"peak": 20 * np.log10(peak), "rms": 20 * np.log10(rms), "dc": data.mean(),
+    vector = baseline_vector(mono.astype(np.float32), rate) if WITH_VECTORS else None
+    return {"vector": vector, "peak": 20 * np.log10(peak), "rms": 20 * np.log10(rms), "dc": data.mean(),
             "clipped": clipped / data.size, "silence": silence, "band": band, "lufs": loudness,
             "hash": digest}
+
+
+#: The baseline computes the map's feature vector too (the scan does since issue 18): the same
+#: statistics written plainly, each librosa feature from the signal (its own STFT), as a plain
+#: loop would; `--no-vectors` times the loop of issue 15 alone.
+WITH_VECTORS = True
+
+
+def baseline_vector(y: np.ndarray, rate: int) -> np.ndarray:
+    """Mean and spread of MFCCs and spectral features, each straight from librosa."""
+    import librosa
+
+    n_fft = 2 * int(round(0.032 * rate / 2))
+    k = {"n_fft": n_fft, "hop_length": n_fft}
+    feats = [librosa.feature.mfcc(y=y, sr=rate, n_mfcc=13, n_mels=40, fmax=8000, **k),
+             librosa.feature.spectral_centroid(y=y, sr=rate, **k),
+             librosa.feature.spectral_bandwidth(y=y, sr=rate, **k),
+             librosa.feature.spectral_rolloff(y=y, sr=rate, **k),
+             librosa.feature.spectral_flatness(y=y, **k),
+             librosa.feature.zero_crossing_rate(y, frame_length=n_fft, hop_length=n_fft),
+             librosa.feature.rms(y=y, frame_length=n_fft, hop_length=n_fft)]
+    frames = np.vstack([f[:, :feats[0].shape[1]] for f in feats])
+    return np.concatenate([frames.mean(axis=1), frames.std(axis=1)])
 
 
 def timed(label: str, fn) -> float:
@@ -83,7 +108,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.8)
     parser.add_argument("--rate", type=int, default=16000)
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds of the three runs")
+    parser.add_argument("--no-vectors", action="store_true",
+                        help="the baseline leaves out the map's feature vectors (issue 15's loop)")
     args = parser.parse_args()
+    global WITH_VECTORS
+    WITH_VECTORS = not args.no_vectors
     from explorer.model import scan
     from explorer.runner import SINGLE_THREAD_START_METHOD
 
@@ -96,7 +125,8 @@ def main() -> int:
         data = tmp / "data"
         data.mkdir()
         paths = make_clips(data, args.files, args.seconds, args.rate)
-        print(f"{args.files} clips of {args.seconds} s at {args.rate} Hz, {os.cpu_count()} cores")
+        print(f"{args.files} clips of {args.seconds} s at {args.rate} Hz, {os.cpu_count()} cores, "
+              f"baseline {'with' if WITH_VECTORS else 'without'} feature vectors")
         # interleaved in rounds: a load change on a shared machine hits all three alike
         base = one = two = 0.0
         size = -(-len(paths) // args.rounds)

@@ -52,7 +52,7 @@ LOUDNESS_GAINS = (1.0, 1.0, 1.0, 1.41, 1.41)
 FILE_FLAGS = ("unreadable", "header_lies", "nan_values", "clipped", "silent", "mostly_silent",
               "dc_offset", "upsampled")
 #: Flags decided from the whole dataset (`explorer.model.scan.apply_dataset_flags`).
-DATASET_FLAGS = ("rate_differs", "channels_differ", "duration_outlier", "duplicate")
+DATASET_FLAGS = ("rate_differs", "channels_differ", "duration_outlier", "duplicate", "near_duplicate")
 ALL_FLAGS = FILE_FLAGS + DATASET_FLAGS
 #: Bump when a measurement changes: cached rows of older versions are measured again.
 MEASURE_VERSION = 1
@@ -322,10 +322,24 @@ def _reason(exc: BaseException) -> str:
 def measure_one(path: str | Path, transcript: str = "") -> FileMeasurement:
     """Decode and measure one file; an unusable file is a row flagged `unreadable` with the
     reason in `error` (never an exception, so a scan keeps every file)."""
+    row, _vector = measure_file(path, transcript, vector=False)
+    return row
+
+
+def measure_file(path: str | Path, transcript: str = "", vector: bool = True
+                 ) -> tuple[FileMeasurement, np.ndarray | None]:
+    """`measure_one`'s row and, from the same decoded samples, the clip's feature vector for the
+    dataset map (`explorer.model.vectors`; None for an unreadable file or when not asked)."""
     path = Path(path)
+    features = None
     try:
         clip = load(path)
         row = measure_clip(clip, str(path))
+        if vector:
+            from explorer.model.vectors import clip_vector
+
+            features = clip_vector(clip.mono(), clip.sample_rate)
     except (AudioFileError, OSError, ValueError, RuntimeError, MemoryError) as exc:
         row = FileMeasurement(path=str(path), error=_reason(exc)).with_flags(["unreadable"])
-    return replace(row, transcript=transcript) if transcript else row
+        features = None
+    return (replace(row, transcript=transcript) if transcript else row), features

@@ -5,6 +5,7 @@ outliers, duplicates). `audio-explorer scan` and the window's Dataset view both 
     report = scan_dataset(scan_folder(src, recursive=True), root=src, jobs=4, progress=on_progress)
     report.rows          # FileMeasurement per file, in the order given
     report.summary()     # counts for a summary line
+    report.vectors       # path -> feature vector (the dataset map; not a report column)
 
 Unchanged files (same path, size and mtime) come from the scan cache (`scan_cache`) instead of
 being decoded again; the transcripts and dataset-level flags are always recomputed.
@@ -24,6 +25,7 @@ import numpy as np
 from explorer import runner
 from explorer.model.measure import DATASET_FLAGS, FileMeasurement
 from explorer.model.scan_cache import ScanCache
+from explorer.model.similarity import NEAR_DUPLICATE_DISTANCE, near_duplicates_of
 from explorer.model.transcripts import find_transcripts
 from explorer.runner import RunProgress
 
@@ -48,10 +50,11 @@ def _plurality(values: list) -> Any:
     return counts[0][0]
 
 
-def apply_dataset_flags(rows: Sequence[FileMeasurement]) -> list[FileMeasurement]:
+def apply_dataset_flags(rows: Sequence[FileMeasurement], vectors: dict[str, np.ndarray] | None = None,
+                        near_threshold: float = NEAR_DUPLICATE_DISTANCE) -> list[FileMeasurement]:
     """The rows with their dataset-level flags (rate_differs, channels_differ, duration_outlier,
-    duplicate and duplicate_of) recomputed from these rows alone; pure, so the window can call
-    it again as rows arrive."""
+    duplicate and duplicate_of; near_duplicate when `vectors` are given) recomputed from these
+    rows alone; pure, so the window can call it again as rows arrive."""
     good = [r for r in rows if not r.error]
     rate = _plurality([r.sample_rate for r in good])
     channels = _plurality([r.channels for r in good])
@@ -60,6 +63,10 @@ def apply_dataset_flags(rows: Sequence[FileMeasurement]) -> list[FileMeasurement
         q1, q3 = np.percentile([r.duration for r in good], [25, 75])
         low, high = q1 - DURATION_IQR * (q3 - q1), q3 + DURATION_IQR * (q3 - q1)
     first: dict[str, str] = {}
+    near: dict[str, str] = {}
+    if vectors:
+        near = near_duplicates_of([r.path for r in good], vectors, near_threshold,
+                                  exact={r.path: r.audio_hash for r in good})
     out = []
     for r in rows:
         flags = [f for f in r.flag_list if f not in DATASET_FLAGS]
@@ -77,6 +84,8 @@ def apply_dataset_flags(rows: Sequence[FileMeasurement]) -> list[FileMeasurement
                     flags.append("duplicate")
                 else:
                     first[r.audio_hash] = r.path
+            if r.path in near:
+                flags.append("near_duplicate")
         out.append(replace(r, duplicate_of=duplicate_of).with_flags(flags))
     return out
 
@@ -117,6 +126,9 @@ class ScanReport:
     seconds: float = 0.0
     #: rows that came from the cache instead of a decode
     cached: int = 0
+    #: each readable file's feature vector for the dataset map (`explorer.model.vectors`), by
+    #: path; beside the rows, not a report column
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def unreadable(self) -> list[FileMeasurement]:
@@ -149,27 +161,33 @@ def scan_dataset(paths: Sequence[str | Path], *, root: str | Path | None = None,
     start = time.perf_counter()
     names = [str(p) for p in paths]
     store = ScanCache(cache_dir) if cache else None
-    hits = store.get(names) if store is not None else {}
+    # a cached row without its vector (an older scan's) is measured again
+    hits = {n: e for n, e in (store.entries(names) if store is not None else {}).items()
+            if e[1] is not None}
     todo = [n for n in names if n not in hits]
     rows: dict[str, FileMeasurement] = {}
+    vectors: dict[str, np.ndarray] = {}
 
     def collect(p: RunProgress) -> None:
         result = p.result
         if result is not None:
             rows[result.item] = result.row
+            if getattr(result, "vector", None) is not None:
+                vectors[result.item] = result.vector
         if progress is not None:
             progress(p)
 
     from explorer.model.scan_work import ScanResult, failed, measure_item  # numeric libraries
 
-    known = [ScanResult(n, True, None, 0.0, hits[n], cached=True) for n in names if n in hits]
+    known = [ScanResult(n, True, None, 0.0, hits[n][0], cached=True, vector=hits[n][1])
+             for n in names if n in hits]
     summary = runner.run(todo, measure_item, None, jobs=jobs, scheduler=scheduler, progress=collect,
                          cancelled=cancelled, failed=failed, weight=_size, known=known,
                          name="audio-explorer-scan", **options)
     if store is not None:
-        store.put(r for n, r in rows.items() if n not in hits)
+        store.put((r for n, r in rows.items() if n not in hits), vectors)
     ordered = [rows[n] for n in names if n in rows]
     texts = find_transcripts([Path(r.path) for r in ordered], root)
     ordered = [replace(r, transcript=texts.get(Path(r.path), "")) for r in ordered]
-    return ScanReport(apply_dataset_flags(ordered), cancelled=summary.cancelled,
-                      seconds=time.perf_counter() - start, cached=len(known))
+    return ScanReport(apply_dataset_flags(ordered, vectors), cancelled=summary.cancelled,
+                      seconds=time.perf_counter() - start, cached=len(known), vectors=vectors)

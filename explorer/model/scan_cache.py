@@ -17,9 +17,19 @@ from dataclasses import replace
 from pathlib import Path
 
 from explorer.caches import user_cache_dir
+import numpy as np
+
 from explorer.model.measure import DATASET_FLAGS, MEASURE_VERSION, FileMeasurement
+from explorer.model.vectors import VECTOR_SIZE, VECTOR_VERSION
 
 CACHE_FILE = "scan.sqlite3"
+#: Bump when the table's layout changes: 2 added each file's feature vector (the dataset map).
+SCHEMA_VERSION = 2
+#: The table of this layout; older layouts' tables are dropped on the first write.
+TABLE = f"files_v{SCHEMA_VERSION}"
+_OLD_TABLES = ("rows",)
+#: What a cached entry must match besides size and mtime: the measurements' and vectors' versions.
+VERSION = MEASURE_VERSION * 1000 + VECTOR_VERSION
 #: SQLite's limit on the parameters of one statement is 999 in old builds.
 QUERY_BATCH = 500
 #: Seconds a scan waits for another one writing the cache before giving up on it.
@@ -75,14 +85,22 @@ class ScanCache:
             if create:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT)
-            db.execute("CREATE TABLE IF NOT EXISTS rows (path TEXT PRIMARY KEY, size INTEGER, "
-                       "mtime_ns INTEGER, version INTEGER, row TEXT)")
+            if create:
+                for old in _OLD_TABLES:
+                    db.execute(f"DROP TABLE IF EXISTS {old}")
+            db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (path TEXT PRIMARY KEY, size INTEGER, "
+                       "mtime_ns INTEGER, version INTEGER, row TEXT, vector BLOB)")
             return db
         except (OSError, sqlite3.Error):
             return None
 
     def get(self, paths: Sequence[str | Path]) -> dict[str, FileMeasurement]:
         """The cached row of every path whose size and mtime are unchanged, keyed by str(path)."""
+        return {path: row for path, (row, _vector) in self.entries(paths).items()}
+
+    def entries(self, paths: Sequence[str | Path]
+                ) -> dict[str, tuple[FileMeasurement, np.ndarray | None]]:
+        """(row, feature vector) of every path whose size and mtime are unchanged, by str(path)."""
         keys = {}
         for path in paths:
             key = file_key(path)
@@ -91,37 +109,47 @@ class ScanCache:
         db = self._connect(create=False)
         if db is None or not keys:
             return {}
-        found: dict[str, FileMeasurement] = {}
+        found: dict[str, tuple[FileMeasurement, np.ndarray | None]] = {}
         try:
             with contextlib.closing(db):
                 names = list(keys)
                 for start in range(0, len(names), QUERY_BATCH):
                     batch = names[start:start + QUERY_BATCH]
                     marks = ",".join("?" * len(batch))
-                    for abspath, size, mtime, version, text in db.execute(
-                            f"SELECT path, size, mtime_ns, version, row FROM rows WHERE path IN ({marks})",
-                            batch):
+                    for abspath, size, mtime, version, text, blob in db.execute(
+                            f"SELECT path, size, mtime_ns, version, row, vector FROM {TABLE} "
+                            f"WHERE path IN ({marks})", batch):
                         given, key = keys[abspath]
-                        if (size, mtime, version) == (key[1], key[2], MEASURE_VERSION):
-                            found[given] = replace(_decode(text), path=given)
+                        if (size, mtime, version) == (key[1], key[2], VERSION):
+                            found[given] = (replace(_decode(text), path=given), _vector(blob))
         except (sqlite3.Error, ValueError, TypeError, KeyError):
             return found
         return found
 
-    def put(self, rows: Iterable[FileMeasurement]) -> None:
-        """Remember readable rows (an unreadable file is measured again: a permission fixed does
-        not change its mtime)."""
+    def put(self, rows: Iterable[FileMeasurement],
+            vectors: dict[str, np.ndarray | None] | None = None) -> None:
+        """Remember readable rows and their feature vectors (an unreadable file is measured
+        again: a permission fixed does not change its mtime)."""
         records = []
+        vectors = vectors or {}
         for row in rows:
             if row.error:
                 continue
             key = file_key(row.path)
+            vector = vectors.get(row.path)
+            blob = None if vector is None else np.asarray(vector, dtype="<f4").tobytes()
             if key is not None:
-                records.append((key[0], key[1], key[2], MEASURE_VERSION, _encode(cacheable(row))))
+                records.append((key[0], key[1], key[2], VERSION, _encode(cacheable(row)), blob))
         if not records:
             return
         db = self._connect(create=True)
         if db is None:
             return
         with contextlib.suppress(sqlite3.Error), contextlib.closing(db), db:
-            db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?, ?, ?, ?)", records)
+            db.executemany(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?)", records)
+
+
+def _vector(blob: bytes | None) -> np.ndarray | None:
+    if blob is None or len(blob) != 4 * VECTOR_SIZE:
+        return None
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)

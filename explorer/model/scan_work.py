@@ -9,10 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from explorer.model import measure
+import numpy as np
+
+from explorer.model import measure, vectors
 from explorer.model.measure import FileMeasurement
 
 measure.preload()
+vectors.preload()
 
 
 @dataclass(frozen=True)
@@ -25,14 +28,17 @@ class ScanResult:
     seconds: float
     row: FileMeasurement
     cached: bool = False
+    #: the clip's feature vector for the dataset map (`explorer.model.vectors`), None if unreadable
+    vector: np.ndarray | None = None
 
 
 def measure_item(path: str, context: Any, cancelled: Callable[[], bool] | None,
                  threads: int | None) -> ScanResult:
     """The runner's work function: one path (a string: light to send to a worker)."""
     start = time.perf_counter()
-    row = measure.measure_one(path)
-    return ScanResult(path, not row.error, row.error or None, time.perf_counter() - start, row)
+    row, vector = measure.measure_file(path)
+    return ScanResult(path, not row.error, row.error or None, time.perf_counter() - start, row,
+                      vector=vector)
 
 
 def failed(path: str, reason: str) -> ScanResult:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ class ScanEnd:
 
     cancelled: bool
     rows: list
+    #: each readable file's feature vector (the dataset map), by path
+    vectors: dict = field(default_factory=dict)
 
 
 def in_listing_order(rows: list, order: dict[str, int]) -> list:
@@ -53,6 +55,7 @@ def scan_in_child(paths: list[str], root: str | None, jobs: int, cache: bool, ou
         if texts:
             out.put(("transcripts", {str(k): v for k, v in texts.items()}))
         rows: list = []
+        vectors: dict = {}
         batch: list = []
         state = {"sent": time.perf_counter(), "flags": time.perf_counter() + FLAGS_EVERY}
 
@@ -61,13 +64,16 @@ def scan_in_child(paths: list[str], root: str | None, jobs: int, cache: bool, ou
             if row is not None:
                 rows.append(row)
                 batch.append(row)
+            vector = getattr(p.result, "vector", None)
+            if vector is not None:
+                vectors[p.result.item] = vector
             now = time.perf_counter()
             if batch and now - state["sent"] >= SEND_EVERY:
                 out.put(("rows", list(batch)))
                 batch.clear()
                 state["sent"] = now
             if now >= state["flags"] and len(rows) > 1:
-                out.put(("flags", apply_dataset_flags(in_listing_order(rows, order))))
+                out.put(("flags", apply_dataset_flags(in_listing_order(rows, order), vectors)))
                 state["flags"] = time.perf_counter() + max(FLAGS_EVERY,
                                                            10 * (time.perf_counter() - now))
 
@@ -76,8 +82,8 @@ def scan_in_child(paths: list[str], root: str | None, jobs: int, cache: bool, ou
                               cancelled=cancel.is_set, cache=cache)
         if batch:
             out.put(("rows", list(batch)))
-        final = apply_dataset_flags(in_listing_order(list(report.rows), order))
-        out.put(("end", ScanEnd(report.cancelled, final)))
+        final = apply_dataset_flags(in_listing_order(list(report.rows), order), report.vectors)
+        out.put(("end", ScanEnd(report.cancelled, final, report.vectors)))
     except Exception as exc:  # said in the window
         out.put(("error", reason_of(exc)))
 

@@ -42,6 +42,7 @@ class DatasetTableModel(QAbstractTableModel):
         self._by_text: dict[str, int] = {}
         self._text: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.only: set[str] | None = None  # the map's lasso
 
     # ---- contents ---------------------------------------------------------------------------
     def set_paths(self, paths: list[Path], root: Path | None) -> None:
@@ -50,6 +51,7 @@ class DatasetTableModel(QAbstractTableModel):
         self.paths = list(paths)
         self.rows = [None] * len(self.paths)
         self.transcripts = {}
+        self.only = None
         # rows and paths are looked up by string: hashing 10,000 Paths costs ~50 ms of GUI
         # thread, a Path made per row of 10,000 200 ms
         texts = [str(p) for p in self.paths]
@@ -103,7 +105,7 @@ class DatasetTableModel(QAbstractTableModel):
 
     def _changed_all(self) -> None:
         """New values: a filtered or sorted table is worked out again; else its cells repaint."""
-        if self.filters.active or self._sort is not None:
+        if self.filters.active or self._sort is not None or getattr(self, "only", None) is not None:
             self.refilter()
         elif self.visible:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.visible) - 1,
@@ -149,11 +151,18 @@ class DatasetTableModel(QAbstractTableModel):
             f.ranges = dict(ranges)
         self.refilter()
 
+    def set_only(self, paths: set[str] | None) -> None:
+        """Show only these files (the map's lasso; None: every file) besides the other filters."""
+        self.only = None if paths is None else {str(p) for p in paths}
+        self.refilter()
+
     def refilter(self) -> None:
         f = self.filters
+        only = getattr(self, "only", None)
         keep = [i for i in range(len(self.paths))
-                if not f.active or f.accepts(self._text[i], self.rows[i], self.transcript(i),
-                                             self.label_values.get(self.paths[i], frozenset()))]
+                if (not f.active or f.accepts(self._text[i], self.rows[i], self.transcript(i),
+                                              self.label_values.get(self.paths[i], frozenset())))
+                and (only is None or str(self.paths[i]) in only)]
         if self._sort is not None:
             column, order = self._sort
             name = COLUMNS[column]

@@ -30,6 +30,7 @@ FLAG_CHOICES = (("", "All files"), ("clipped", "Clipped"), ("silent", "Silent"),
                 ("mostly_silent", "Mostly silent"), ("dc_offset", "DC offset"),
                 ("rate_differs", "Other sample rate"), ("channels_differ", "Other channel count"),
                 ("duration_outlier", "Duration outliers"), ("duplicate", "Duplicates"),
+                ("near_duplicate", "Near-duplicates"),
                 ("upsampled", "Upsampled"), ("unreadable", "Unreadable"),
                 ("header_lies", "Header lies"), ("nan_values", "NaN values"))
 #: How often the GUI takes the scan's results (ms), and redraws histograms and summary (s).
@@ -80,6 +81,7 @@ class DatasetView(QWidget):
         top.addWidget(self.clear_ranges)
         top.addWidget(self.progress_label)
         top.addWidget(self.scan_button)
+        self.top = top  # other views add their buttons (the map's)
 
         self.summary = QLabel("No folder scanned.")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -30,6 +30,7 @@ from explorer.ui.dataset.link import DatasetLink
 from explorer.ui.dataset.transcript import TranscriptLabel
 from explorer.ui.files.browser import FileBrowser, listing_error
 from explorer.ui.info.panel import InfoPanel
+from explorer.ui.map.link import MapLink
 from explorer.ui.playback.transport import Playback, TransportBar, make_player
 from explorer.ui.shell import settings as settings_mod
 from explorer.ui.shell.docks import DockSizes, PanelDocks, make_dock
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self._add_optional_panels()
         self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
         self.annotations = AnnotationsLink(self)  # the Labels dock and overlays (ui/annotations)
+        self.dataset_map = MapLink(self)  # the Map dock (View > Map, the Dataset view's Map button)
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
@@ -401,6 +403,7 @@ class MainWindow(QMainWindow):
         self.browser.stop_listing(5000)
         self.compare.shutdown()
         self.annotations.shutdown()  # the labels saved, the journal closed
+        self.dataset_map.shutdown()  # ends the map's layout process
         self.dataset.shutdown()  # last: it may wait a second for the scan process
 
     # ---- drag and drop (shell/drops.py) ---------------------------------------------------
