@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from explorer.caches import user_cache_dir
 import numpy as np
 
+from explorer.caches import user_cache_dir
 from explorer.model.measure import DATASET_FLAGS, MEASURE_VERSION, FileMeasurement
 from explorer.model.vectors import VECTOR_SIZE, VECTOR_VERSION
 
