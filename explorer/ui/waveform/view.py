@@ -40,11 +40,15 @@ class TimeViewBox(pg.ViewBox):
     sigClicked = Signal(float)  # seconds
     sigDragSelect = Signal(float, float, bool)  # start, end (seconds), finished
     sigContextMenu = Signal(object)  # QPointF: where (screen) the right button was clicked
+    #: Ctrl+drag when `box_drag` is on (the spectrogram's time-frequency box): start and current
+    #: points in view coordinates, finished
+    sigBoxDrag = Signal(object, object, bool)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.setMouseEnabled(x=True, y=False)
         self.setMenuEnabled(False)
+        self.box_drag = False
 
     def mouseClickEvent(self, ev) -> None:
         if ev.button() == Qt.MouseButton.LeftButton:
@@ -58,6 +62,12 @@ class TimeViewBox(pg.ViewBox):
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        ctrl = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if ev.button() == Qt.MouseButton.LeftButton and ctrl and self.box_drag and not shift:
+            ev.accept()
+            self.sigBoxDrag.emit(self.mapSceneToView(ev.buttonDownScenePos()),
+                                 self.mapSceneToView(ev.scenePos()), ev.isFinish())
+            return
         if ev.button() == Qt.MouseButton.LeftButton and not shift:
             ev.accept()
             a = float(self.mapSceneToView(ev.buttonDownScenePos()).x())

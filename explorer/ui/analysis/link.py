@@ -1,0 +1,177 @@
+"""Wires the analysis layers into the main window: the Layers dock (tabbed beside the
+spectrogram settings, built when first shown), the overlays on the spectrogram, the feature
+strip and image views under it (linked time axis), the time-frequency box, Measure (Ctrl+M)
+and the Measurements dock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from explorer.ui.analysis.box import TimeFrequencyBox
+from explorer.ui.analysis.compute import measure_job
+from explorer.ui.analysis.controller import AnalysisLayers, error_text
+from explorer.ui.analysis.images import ImageView
+from explorer.ui.analysis.layers import BY_KEY
+from explorer.ui.analysis.measurements import MeasurementsTable
+from explorer.ui.analysis.notes import NoteLabeller
+from explorer.ui.analysis.overlay import Overlay
+from explorer.ui.analysis.strip import FeatureStrip
+from explorer.ui.common.lazy_panel import LazyPanel
+
+
+class AnalysisLink(QObject):
+    """Made by the main window before its menus (so View lists the docks)."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        session, spectrogram = window.session, window.spectrogram
+        self.layers = AnalysisLayers(session, self)
+        self.overlay = Overlay(spectrogram.plot, lambda: spectrogram.axis_mode)
+        self.box = TimeFrequencyBox(spectrogram, session, self)
+        self.strip = FeatureStrip()
+        self.images = {key: ImageView(key) for key in ("mfcc", "chroma", "cqt")}
+        for view in (self.strip, *self.images.values()):
+            window.splitter.addWidget(view)
+            view.link_x(window.waveform.plot)
+            view.seekRequested.connect(window.playback.seek)
+            view.selectionChanged.connect(session.set_selection)
+            session.selectionChanged.connect(view.set_selection)
+        self._measured = 0
+
+        self.page = LazyPanel(self._make_panel)
+        self.dock = window._dock("Layers", "analysis-layers", self.page,
+                                 Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
+        window.tabifyDockWidget(window.controls_dock, self.dock)
+        window.controls_dock.raise_()
+        self.page.build_when_shown(self.dock)
+        self.table = MeasurementsTable()
+        self.table.measureRequested.connect(self.measure)
+        self.measurements_dock = window._dock("Measurements", "measurements", self.table,
+                                              Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.measurements_dock.hide()
+        self.measure_action = QAction("&Measure selection", window)
+        self.measure_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.measure_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.measure_action.triggered.connect(lambda _checked=False: self.measure())
+        window.addAction(self.measure_action)
+
+        # the views re-render on these first; the overlays and the box follow them
+        self._redraw_timer = QTimer(self, singleShot=True, interval=0)
+        self._redraw_timer.timeout.connect(self._redraw)
+        window.controls.axisModeChanged.connect(lambda *_: self._redraw_timer.start())
+        window.controls.arrayModeChanged.connect(lambda *_: self._redraw_timer.start())
+        window.controls.colormapChanged.connect(self._colormap)
+        session.spectrogramChanged.connect(lambda *_: self._redraw_timer.start())
+        window.waveform.viewbox.sigXRangeChanged.connect(self._view_moved)
+        self.layers.layerChanged.connect(self._layer_changed)
+
+    def _make_panel(self) -> QWidget:
+        from explorer.ui.analysis.panel import LayersPanel
+
+        panel = LayersPanel(self.layers)
+        panel.noteNamesToggled.connect(self.set_note_names)
+        panel.measureRequested.connect(self.measure)
+        return panel
+
+    @property
+    def panel(self):
+        return self.page.widget()
+
+    def add_menu(self) -> None:
+        """An Analysis menu before Help: Measure, the Layers and Measurements docks."""
+        window = self.window
+        bar = window.menuBar()
+        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        menu = bar.addMenu("&Analysis") if help_action is None else None
+        if menu is None:
+            from PySide6.QtWidgets import QMenu
+
+            menu = QMenu("&Analysis", window)
+            bar.insertMenu(help_action, menu)
+        menu.addAction(self.measure_action)
+        menu.addSeparator()
+        layers = menu.addAction("&Layers…")
+        layers.triggered.connect(self.show_layers)
+        table = menu.addAction("Measurements &table")
+        table.triggered.connect(self.show_measurements)
+        self.menu = menu
+
+    def show_layers(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
+
+    def show_measurements(self) -> None:
+        dock = self.measurements_dock
+        if not dock.isVisible():
+            dock.show()
+            window = self.window
+            window.resizeDocks([dock], [max(180, window.height() // 4)], Qt.Orientation.Vertical)
+        dock.raise_()
+
+    # ---- drawing -----------------------------------------------------------------------------------
+    def _layer_changed(self, key: str) -> None:
+        spec = BY_KEY[key]
+        shown = self.layers.visible[key]
+        data = self.layers.data[key] if shown else None
+        if spec.place in ("over", "markers"):
+            self.overlay.set_layer(key, data)
+            self.images["cqt"].overlay.set_layer(key, data)
+        elif spec.place == "strip":
+            self.strip.set_layer(key, data, shown)
+        else:
+            view = self.images[key]
+            view.set_data(data)
+            view.setVisible(shown)
+
+    def _redraw(self) -> None:
+        spectrogram = self.window.spectrogram
+        self.overlay.set_enabled(not spectrogram.array_mode)
+        self.box.redraw()
+
+    def _colormap(self, name: str) -> None:
+        for view in self.images.values():
+            view.set_colormap(name)
+
+    def set_note_names(self, on: bool) -> None:
+        axis = self.window.spectrogram.freq_axis
+        axis.labeller = NoteLabeller() if on else None
+        axis.picture = None
+        axis.update()
+
+    def _view_moved(self, *_args) -> None:
+        (x0, x1), _ = self.window.waveform.viewbox.viewRange()
+        self.layers.set_view_span(x0, x1)
+
+    # ---- measuring -----------------------------------------------------------------------------
+    def measure(self) -> None:
+        """Measures the box (or the selection) off the GUI thread; the row arrives after."""
+        session = self.window.session
+        clip = session.clip
+        chosen = self.box.selection()
+        if clip is None or chosen is None:
+            self._say("Nothing to measure: drag a time selection, or Ctrl+drag a box on the "
+                      "spectrogram")
+            return
+        start, end, low, high = chosen
+        self._measured += 1
+        name = clip.name
+        self.show_measurements()
+        self.table.set_status("measuring…")
+        self.layers.jobs.submit(
+            f"measure:{self._measured}", measure_job, clip, start, end, low, high,
+            on_done=lambda m, s: self._measured_row(name, m),
+            on_error=lambda exc, s: self._say(f"Measure failed: {error_text(exc)}"))
+
+    def _measured_row(self, name: str, measurement) -> None:
+        self.table.add_row(name, measurement.to_row())
+        self.table.set_status(f"{len(self.table.rows)} rows")
+
+    def _say(self, text: str) -> None:
+        self.table.set_status(text)
+        self.window.statusBar().showMessage(text, 8000)
+
+    def shutdown(self) -> None:
+        self.layers.shutdown()
