@@ -7,8 +7,8 @@ import numpy as np
 from explorer.ui.spectrogram.axes import axis_coordinates
 
 NAMES = ("C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B")
-#: Which notes get a label first when there is no room for all: C, A, then E and G, then the
-#: other naturals, then the sharps.
+#: Which notes get a label first when there is no room for all: A4 (the reference), the C of
+#: each octave, the other As, then E and G, then the other naturals, then the sharps.
 PRIORITY = {0: 0, 9: 1, 4: 2, 7: 2, 2: 3, 5: 3, 11: 3}
 MIN_PIXELS = 15  # between two labels
 
@@ -37,7 +37,8 @@ class NoteLabeller:
         coords = axis_coordinates(midi_hz(midis), mode)
         c_lo, c_hi = axis_coordinates([lo_hz, hi_hz], mode)
         pixels = (coords - c_lo) / max(c_hi - c_lo, 1e-12) * max(size, 1.0)
-        order = sorted(range(len(midis)), key=lambda i: (PRIORITY.get(midis[i] % 12, 4), -midis[i]))
+        order = sorted(range(len(midis)), key=lambda i: (
+            -1 if midis[i] == 69 else PRIORITY.get(midis[i] % 12, 4), -midis[i]))
         kept: list[int] = []
         for i in order:
             if all(abs(pixels[i] - pixels[j]) >= MIN_PIXELS for j in kept):

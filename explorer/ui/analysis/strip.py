@@ -43,6 +43,7 @@ class FeatureStrip(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("#1e1e1e")
         self.graphics.ci.setSpacing(0)
+        self.graphics.ci.setContentsMargins(0, 0, 0, 0)  # time lines up with the plots above
         self.graphics.setAcceptDrops(False)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +110,7 @@ class FeatureStrip(QWidget):
             plot = pg.PlotItem(viewBox=box, axisItems={"bottom": TimeAxis()})
             style_plot(plot)
             plot.hideButtons()
+            plot.setContentsMargins(0, 4, 0, 0)
             plot.getAxis("left").setWidth(62)
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.setLabel("left", f"{spec.title} ({spec.unit})" if spec.unit else spec.title)
