@@ -2,8 +2,9 @@
 
 Each layer computes on a channel of its own ("layer:pyin"...), so a newer request (another
 clip, a changed parameter, a long file's view moved) makes the older one stale. The first layer
-turned on first runs the model's warm-up (librosa's numba code compiled once, then cached on
-disk): the window shows "preparing analysis (first use only)" meanwhile.
+turned on first runs the model's warm-up in the analysis process (librosa imported, its numba
+code compiled once, then cached on disk): the window shows "preparing analysis (first use
+only)" meanwhile.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from explorer.ui.analysis.compute import MAX_SPAN_SECONDS, LayerData, layer_job, warm_up_job
 from explorer.ui.analysis.layers import BY_KEY, LAYERS
+from explorer.ui.analysis.worker import PROCESS
 from explorer.ui.common.jobs import Jobs
 
 #: A long file's layers follow the view this long (ms) after it stops moving.
@@ -31,8 +33,6 @@ class AnalysisLayers(QObject):
     preparingChanged = Signal(bool)
     spanText = Signal(str)  # what a long file's layers cover ("" for a short clip)
 
-    warmed = False  # once per process: librosa's numba code is compiled or loaded
-
     def __init__(self, session, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -44,6 +44,7 @@ class AnalysisLayers(QObject):
         self.status: dict[str, str] = {spec.key: "" for spec in LAYERS}
         self.requests: list[tuple[str, dict]] = []  # (feature, params) submitted (tests)
         self.preparing = False
+        self.span_text = ""
         self.span: tuple[float, float] | None = None  # a long file's visible span
         self._view_span: tuple[float, float] | None = None
         self._span_timer = QTimer(self, singleShot=True, interval=SPAN_DEBOUNCE_MS)
@@ -88,7 +89,7 @@ class AnalysisLayers(QObject):
         clip = self.session.clip
         if clip is None or not self.visible[key]:
             return
-        if not AnalysisLayers.warmed:
+        if not PROCESS.warmed:
             self._warm_up()
             self._set_status(key, "waiting: " + PREPARING_TEXT)
             return
@@ -123,7 +124,11 @@ class AnalysisLayers(QObject):
                          on_error=lambda exc, s: self._warmed(0.0, s, exc))
 
     def _warmed(self, _result, _seconds: float, exc: BaseException | None = None) -> None:
-        AnalysisLayers.warmed = True  # a failed warm-up: the layers compile (or fail) themselves
+        PROCESS.warmed = True  # a failed warm-up: the layers compile (or fail) themselves
+        if exc is not None:
+            for key, on in self.visible.items():
+                if on:
+                    self._set_status(key, f"preparing failed: {error_text(exc)}")
         self.preparing = False
         self.preparingChanged.emit(False)
         self.compute_visible()
@@ -169,7 +174,9 @@ class AnalysisLayers(QObject):
             self.layerChanged.emit(key)
         self.span = None
         self._view_span = None
-        self.spanText.emit("layers of what is visible (long file)" if self._is_long() else "")
+        self.span_text = (f"Long file: layers of what is visible (up to {MAX_SPAN_SECONDS:.0f} s, "
+                          "recomputed when the view moves)" if self._is_long() else "")
+        self.spanText.emit(self.span_text)
         self.compute_visible()
 
     def _span_settled(self) -> None:
@@ -187,4 +194,5 @@ class AnalysisLayers(QObject):
     def shutdown(self) -> None:
         for key in self.data:
             self.jobs.cancel(self._channel(key))
+        PROCESS.stop_if_busy()  # a pyin still running must not hold the window's exit
         self.jobs.wait(5000)

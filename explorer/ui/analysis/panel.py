@@ -42,7 +42,7 @@ class LayersPanel(QWidget):
         self.span = QLabel("")
         self.span.setStyleSheet("color: #9a9a9a;")
         self.span.setWordWrap(True)
-        self.span.hide()
+        self._span_text(layers.span_text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)

@@ -16,6 +16,7 @@ def window_on(qtbot, make_window):
         window.open_paths([str(path)])
         wait_loaded(qtbot, window, path)
         qtbot.waitUntil(lambda: window.spectrogram.viewbox.width() > 100)
+        window.analysis.show_layers()  # Analysis > Layers: the dock in front
         return window
 
     return make
