@@ -25,6 +25,9 @@ def _interrupted(signum, frame) -> None:
 
 def main() -> int:
     signal.signal(signal.SIGINT, _interrupted)
+    from explorer.caches import persist_numba_cache
+
+    persist_numba_cache()  # before numba is imported: librosa's compiled code outlives the process
     from explorer.cli import main as cli_main
 
     return cli_main()

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from explorer.caches import user_cache_dir
 from explorer.model.measure import DATASET_FLAGS, MEASURE_VERSION, FileMeasurement
 
 CACHE_FILE = "scan.sqlite3"
@@ -27,16 +28,7 @@ LOCK_TIMEOUT = 2.0
 
 def cache_dir() -> Path:
     """Where the cache lives (created on first write)."""
-    override = os.environ.get("AUDIO_EXPLORER_CACHE_DIR")
-    if override:
-        return Path(override)
-    try:
-        import platformdirs
-
-        return Path(platformdirs.user_cache_dir("audio-explorer", appauthor=False))
-    except ImportError:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        return Path(base) / "audio-explorer"
+    return user_cache_dir()
 
 
 def file_key(path: str | Path) -> tuple[str, int, int] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,9 +36,11 @@ FEATURES: tuple[str, ...] = (
     "cqt",
 )
 
-#: pyin and yin have no default range; these are the ones librosa's documentation examples use.
-PITCH_FMIN = float(librosa.note_to_hz("C2"))
-PITCH_FMAX = float(librosa.note_to_hz("C7"))
+#: pyin and yin have no default range; librosa's documentation examples use C2..C7
+#: (`librosa.note_to_hz`: MIDI 36 and 96, A4 = 440 Hz; written out so that importing this module
+#: loads no librosa submodule: librosa.onset and librosa.beat alone take seconds to import).
+PITCH_FMIN = 440.0 * 2.0 ** ((36 - 69.0) / 12.0)
+PITCH_FMAX = 440.0 * 2.0 ** ((96 - 69.0) / 12.0)
 
 
 @dataclass(frozen=True)
@@ -122,86 +125,123 @@ KINDS: dict[str, type] = {
     "norm": bool,  # spectral_bandwidth's (chroma's norm is not offered)
 }
 
-_STFT = ("n_fft", "hop_length", "win_length", "window", "center", "pad_mode")
+_STFT = {
+    "n_fft": 2048,
+    "hop_length": 512,
+    "win_length": None,
+    "window": "hann",
+    "center": True,
+    "pad_mode": "constant",
+}
+_PITCH = {
+    "fmin": PITCH_FMIN,
+    "fmax": PITCH_FMAX,
+    "frame_length": 2048,
+    "hop_length": None,
+    "center": True,
+    "pad_mode": "constant",
+}
+_MEL = {**_STFT, "n_mels": 128, "fmin": 0.0, "fmax": None}
 
 
 @dataclass(frozen=True)
 class _Spec:
-    """Which librosa function a feature calls, which of its parameters are offered, and where
-    parameters passed on through **kwargs (to melspectrogram) take their defaults from."""
+    """Which librosa function a feature calls and the parameters offered, with librosa's defaults
+    (written here so that the panel needs no librosa import; `signature_defaults` and a test
+    check them against librosa's signatures). `forwarded_to`: where **kwargs go (melspectrogram)."""
 
-    func: Callable[..., Any]
-    params: tuple[str, ...]
-    forwarded_to: Callable[..., Any] | None = None
+    path: str  # the function's dotted name under librosa (resolved on first use)
+    defaults: dict[str, object]
+    forwarded_to: str | None = None
     positional_y: bool = False
     takes_sr: bool = True
 
+    @property
+    def func(self) -> Callable[..., Any]:
+        return _librosa_function(self.path)
 
-def _specs() -> dict[str, _Spec]:
-    pitch = ("fmin", "fmax", "frame_length", "hop_length", "center", "pad_mode")
-    mel = ("n_fft", "hop_length", "win_length", "window", "center", "pad_mode", "n_mels", "fmin", "fmax")
-    return {
-        "pyin": _Spec(
-            librosa.pyin,
-            (
-                *pitch,
-                "n_thresholds",
-                "boltzmann_parameter",
-                "resolution",
-                "max_transition_rate",
-                "switch_prob",
-                "no_trough_prob",
-            ),
-            positional_y=True,
-        ),
-        "yin": _Spec(librosa.yin, (*pitch, "trough_threshold"), positional_y=True),
-        "onset_strength": _Spec(
-            librosa.onset.onset_strength,
-            ("lag", "max_size", "detrend", "center", "n_fft", "hop_length", "n_mels", "fmin", "fmax"),
-            forwarded_to=librosa.feature.melspectrogram,
-        ),
-        "onsets": _Spec(librosa.onset.onset_detect, ("hop_length", "backtrack", "normalize")),
-        "beats": _Spec(librosa.beat.beat_track, ("hop_length", "start_bpm", "tightness", "trim")),
-        "centroid": _Spec(librosa.feature.spectral_centroid, _STFT),
-        "bandwidth": _Spec(librosa.feature.spectral_bandwidth, (*_STFT, "norm", "p")),
-        "rolloff": _Spec(librosa.feature.spectral_rolloff, (*_STFT, "roll_percent")),
-        "flatness": _Spec(librosa.feature.spectral_flatness, (*_STFT, "amin", "power"), takes_sr=False),
-        "zcr": _Spec(
-            librosa.feature.zero_crossing_rate,
-            ("frame_length", "hop_length", "center"),
-            positional_y=True,
-            takes_sr=False,
-        ),
-        "rms": _Spec(
-            librosa.feature.rms, ("frame_length", "hop_length", "center", "pad_mode"), takes_sr=False
-        ),
-        "mfcc": _Spec(
-            librosa.feature.mfcc,
-            ("n_mfcc", "dct_type", "lifter", *mel),
-            forwarded_to=librosa.feature.melspectrogram,
-        ),
-        "chroma": _Spec(librosa.feature.chroma_stft, (*_STFT, "tuning", "n_chroma")),
-        "cqt": _Spec(
-            librosa.cqt,
-            (
-                "hop_length",
-                "fmin",
-                "n_bins",
-                "bins_per_octave",
-                "tuning",
-                "filter_scale",
-                "sparsity",
-                "window",
-                "scale",
-                "pad_mode",
-                "res_type",
-            ),
-            positional_y=True,
-        ),
-    }
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(self.defaults)
 
 
-SPECS: dict[str, _Spec] = _specs()
+def _librosa_function(path: str) -> Callable[..., Any]:
+    return operator.attrgetter(path)(librosa)
+
+
+SPECS: dict[str, _Spec] = {
+    "pyin": _Spec(
+        "pyin",
+        {
+            **_PITCH,
+            "n_thresholds": 100,
+            "boltzmann_parameter": 2,
+            "resolution": 0.1,
+            "max_transition_rate": 35.92,
+            "switch_prob": 0.01,
+            "no_trough_prob": 0.01,
+        },
+        positional_y=True,
+    ),
+    "yin": _Spec("yin", {**_PITCH, "trough_threshold": 0.1}, positional_y=True),
+    "onset_strength": _Spec(
+        "onset.onset_strength",
+        {
+            "lag": 1,
+            "max_size": 1,
+            "detrend": False,
+            "center": True,
+            "n_fft": 2048,
+            "hop_length": 512,
+            "n_mels": 128,
+            "fmin": 0.0,
+            "fmax": None,
+        },
+        forwarded_to="feature.melspectrogram",
+    ),
+    "onsets": _Spec("onset.onset_detect", {"hop_length": 512, "backtrack": False, "normalize": True}),
+    "beats": _Spec(
+        "beat.beat_track", {"hop_length": 512, "start_bpm": 120.0, "tightness": 100, "trim": True}
+    ),
+    "centroid": _Spec("feature.spectral_centroid", _STFT),
+    "bandwidth": _Spec("feature.spectral_bandwidth", {**_STFT, "norm": True, "p": 2}),
+    "rolloff": _Spec("feature.spectral_rolloff", {**_STFT, "roll_percent": 0.85}),
+    "flatness": _Spec("feature.spectral_flatness", {**_STFT, "amin": 1e-10, "power": 2.0}, takes_sr=False),
+    "zcr": _Spec(
+        "feature.zero_crossing_rate",
+        {"frame_length": 2048, "hop_length": 512, "center": True},
+        positional_y=True,
+        takes_sr=False,
+    ),
+    "rms": _Spec(
+        "feature.rms",
+        {"frame_length": 2048, "hop_length": 512, "center": True, "pad_mode": "constant"},
+        takes_sr=False,
+    ),
+    "mfcc": _Spec(
+        "feature.mfcc",
+        {"n_mfcc": 20, "dct_type": 2, "lifter": 0, **_MEL},
+        forwarded_to="feature.melspectrogram",
+    ),
+    "chroma": _Spec("feature.chroma_stft", {**_STFT, "tuning": None, "n_chroma": 12}),
+    "cqt": _Spec(
+        "cqt",
+        {
+            "hop_length": 512,
+            "fmin": None,
+            "n_bins": 84,
+            "bins_per_octave": 12,
+            "tuning": 0.0,
+            "filter_scale": 1,
+            "sparsity": 0.01,
+            "window": "hann",
+            "scale": True,
+            "pad_mode": "constant",
+            "res_type": "soxr_hq",
+        },
+        positional_y=True,
+    ),
+}
 
 #: Defaults that are librosa's but live inside melspectrogram's filter bank, not in a signature.
 _MEL_DEFAULTS = {"n_mels": 128, "fmin": 0.0, "fmax": None}
@@ -215,22 +255,26 @@ def _signature_default(func: Callable[..., Any], name: str) -> object:
     return None if type(default).__name__ == "Deprecated" else default
 
 
-def feature_params(name: str) -> tuple[FeatureParam, ...]:
-    """The parameters the panel and the CLI offer for a feature, with librosa's defaults."""
+def signature_defaults(name: str) -> dict[str, object]:
+    """The offered parameters' defaults as librosa's signatures say (imports librosa's module:
+    seconds for onset and beat); pyin/yin's required fmin/fmax are C2/C7."""
     spec = _spec(name)
-    out = []
+    out: dict[str, object] = {}
     for pname in spec.params:
         default = _signature_default(spec.func, pname)
         if name in ("pyin", "yin") and pname in ("fmin", "fmax"):
             default = PITCH_FMIN if pname == "fmin" else PITCH_FMAX
         if default is inspect.Parameter.empty and spec.forwarded_to is not None:
-            default = _signature_default(spec.forwarded_to, pname)
+            default = _signature_default(_librosa_function(spec.forwarded_to), pname)
         if default is inspect.Parameter.empty:
             default = _MEL_DEFAULTS.get(pname, inspect.Parameter.empty)
-        if default is inspect.Parameter.empty:
-            raise LookupError(f"no default for {name}.{pname}")  # a librosa upgrade changed it
-        out.append(FeatureParam(pname, default, KINDS[pname]))
-    return tuple(out)
+        out[pname] = default
+    return out
+
+
+def feature_params(name: str) -> tuple[FeatureParam, ...]:
+    """The parameters the panel and the CLI offer for a feature, with librosa's defaults."""
+    return tuple(FeatureParam(p, d, KINDS[p]) for p, d in _spec(name).defaults.items())
 
 
 def _spec(name: str) -> _Spec:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from explorer.model.analysis import FEATURES, compute_feature, feature_params
-from explorer.model.analysis.features import PITCH_FMAX, PITCH_FMIN, summary
+from explorer.model.analysis.features import PITCH_FMAX, PITCH_FMIN, signature_defaults, summary
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +128,8 @@ def test_params_are_librosas_names_and_defaults():
         mfcc["n_mfcc"] == 20 and mfcc["n_fft"] == 2048 and mfcc["hop_length"] == 512 and mfcc["n_mels"] == 128
     )
     pyin = {p.name: p.default for p in feature_params("pyin")}
-    assert pyin["fmin"] == PITCH_FMIN == pytest.approx(65.406, abs=1e-3)
-    assert pyin["fmax"] == PITCH_FMAX == pytest.approx(2093.0, abs=0.01)
+    assert pyin["fmin"] == PITCH_FMIN == librosa.note_to_hz("C2")  # librosa's docs examples' range
+    assert pyin["fmax"] == PITCH_FMAX == librosa.note_to_hz("C7")
     assert pyin["frame_length"] == 2048 and pyin["hop_length"] is None
     assert {p.name: p.default for p in feature_params("rolloff")}["roll_percent"] == 0.85
 
@@ -146,3 +146,9 @@ def test_summary():
     y = np.sin(2 * np.pi * 440 * np.arange(sr) / sr).astype(np.float32)
     s = summary(compute_feature("centroid", y, sr))
     assert s["shape"] == [1, 44] and s["dtype"] == "float64" and 400 < s["median"] < 480
+
+
+@pytest.mark.parametrize("name", FEATURES)
+def test_written_defaults_are_librosas_signatures(name):
+    written = {p.name: p.default for p in feature_params(name)}
+    assert written == signature_defaults(name)

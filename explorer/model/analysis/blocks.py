@@ -1,0 +1,280 @@
+"""Features of a long file, block by block, equal to librosa's on the whole signal.
+
+A centred frame t covers the padded signal's samples [t*hop, t*hop + n): a block of frames
+[f0, f1) reads the samples those frames cover (overlapping its neighbours by n - hop), pads them
+at the file's edges the way librosa does (constant, edge, reflect or symmetric padding depends
+only on the edge samples) and calls the same librosa function with center=False.
+What is global in a feature stays global, computed by librosa on small arrays:
+- mfcc, onset_strength, onsets, beats: the mel power spectrogram is built block by block; the
+  dB scale's top_db clip (relative to the whole signal's maximum), the DCT, the onset envelope,
+  onset_detect's normalisation and peak picking and beat_track's tempo and dynamic programme run
+  on the whole mel spectrogram / envelope, as librosa's own function with S= / onset_envelope=.
+- chroma: the tuning librosa estimates from the whole signal (piptrack's peaks above their
+  median magnitude) is estimated from the peaks of every block (a first pass), then fixed.
+Not block-wise: pyin (its Viterbi decoding runs over the whole signal, ~1.2k states per frame:
+gigabytes for an hour) and cqt (librosa resamples the whole signal octave by octave); they need
+the whole signal in memory (`WHOLE_ONLY` says why; the CLI points to --offset/--duration).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import librosa
+import numpy as np
+
+from explorer.model.analysis.features import (
+    FeatureResult,
+    call_kwargs,
+    hop_of,
+    wrap_result,
+)
+
+WHOLE_ONLY: dict[str, str] = {
+    "pyin": "pyin decodes its pitch with an HMM (Viterbi) over the whole signal",
+    "cqt": "librosa.cqt resamples the whole signal octave by octave",
+}
+#: Paddings that depend only on the samples at the signal's edge.
+EDGE_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
+#: Frames per block: 8192 frames of 2048 samples hold ~70 MB of complex STFT.
+BLOCK_FRAMES = 8192
+
+Progress = Callable[[int, int], Any]
+
+
+class Signal(Protocol):
+    """Mono float32 samples read by range: a file, or an array in tests."""
+
+    sr: int
+    n_samples: int
+
+    def read(self, start: int, stop: int) -> np.ndarray: ...
+
+
+@dataclass
+class ArraySignal:
+    y: np.ndarray
+    sr: int
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.y.shape[-1])
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        return self.y[start:stop]
+
+
+class FileSignal:
+    """A sound file read by range and mixed down as `librosa.load(mono=True)` does (float32,
+    the mean of the channels)."""
+
+    def __init__(self, path: str | Path) -> None:
+        import soundfile as sf
+
+        self._file = sf.SoundFile(str(path))
+        self.sr = int(self._file.samplerate)
+        self.n_samples = int(self._file.frames)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        self._file.seek(start)
+        data = self._file.read(stop - start, dtype="float32", always_2d=True)
+        return data[:, 0] if data.shape[1] == 1 else np.mean(data.T, axis=0)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class NotBlockwise(ValueError):
+    """The feature (or its parameters) cannot be computed block-wise exactly."""
+
+
+def blockwise_problem(name: str, params: dict[str, Any]) -> str | None:
+    """Why `name` with `params` cannot be computed block-wise exactly (None: it can)."""
+    if name in WHOLE_ONLY:
+        return WHOLE_ONLY[name]
+    mode = params.get("pad_mode", "constant")
+    if params.get("center", True) and mode not in EDGE_PAD_MODES:
+        return f"pad_mode={mode!r} pads with values of the whole signal"
+    return None
+
+
+def _window(name: str, params: dict[str, Any]) -> int:
+    if name in ("zcr", "rms", "yin"):
+        return int(params.get("frame_length", 2048))
+    return int(params.get("n_fft", 2048))
+
+
+def _frames_of(n_samples: int, n: int, hop: int, center: bool) -> int:
+    if center:
+        return 1 + n_samples // hop
+    return max(0, 1 + (n_samples - n) // hop)
+
+
+def _blocks(
+    signal: Signal, n: int, hop: int, center: bool, pad_mode: str, block_frames: int
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(first frame, samples covering the block's frames as the whole centred signal has them)."""
+    total = _frames_of(signal.n_samples, n, hop, center)
+    offset = n // 2 if center else 0
+    step = max(1, block_frames)
+    for f0 in range(0, total, step):
+        f1 = min(total, f0 + step)
+        start, stop = f0 * hop - offset, (f1 - 1) * hop + n - offset
+        lo, hi = max(0, start), min(signal.n_samples, stop)
+        chunk = np.asarray(signal.read(lo, hi), dtype=np.float32)
+        if lo - start or stop - hi:
+            chunk = np.pad(chunk, (lo - start, stop - hi), mode=pad_mode)
+        yield f0, chunk
+
+
+def compute_feature_blockwise(
+    name: str,
+    signal: Signal,
+    *,
+    block_frames: int = BLOCK_FRAMES,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    **params: Any,
+) -> FeatureResult:
+    """`compute_feature(name, whole signal, sr, **params)`, reading `block_frames` frames at a time.
+    Raises NotBlockwise for pyin and cqt (and paddings that need the whole signal)."""
+    problem = blockwise_problem(name, params)
+    if problem:
+        raise NotBlockwise(f"{name} cannot be computed block by block: {problem}")
+    sr = signal.sr
+    call_kwargs(name, sr, params)  # unknown parameters fail here, before any reading
+    if name in ("mfcc", "onset_strength", "onsets", "beats"):
+        out = _mel_based(name, signal, params, block_frames, progress, cancelled)
+    elif name == "chroma":
+        out = _chroma(signal, params, block_frames, progress, cancelled)
+    else:
+        out = _framewise(name, signal, params, block_frames, progress, cancelled)
+    return wrap_result(name, out, sr, params)
+
+
+def _check(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise InterruptedError("cancelled")
+
+
+def _run_blocks(
+    signal: Signal,
+    n: int,
+    hop: int,
+    center: bool,
+    pad_mode: str,
+    block_frames: int,
+    each: Callable[[np.ndarray], np.ndarray],
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    pass_index: int = 0,
+    passes: int = 1,
+) -> list[np.ndarray]:
+    """`each(block samples)` for every block, its results in order (progress over all passes)."""
+    parts = []
+    total = signal.n_samples
+    for f0, chunk in _blocks(signal, n, hop, center, pad_mode, block_frames):
+        _check(cancelled)
+        parts.append(each(chunk))
+        if progress is not None:
+            done = min(total, (f0 + block_frames) * hop)
+            progress(pass_index * total + done, passes * total)
+    return parts
+
+
+def _framewise(name, signal, params, block_frames, progress, cancelled) -> np.ndarray:
+    """Features whose every frame depends on its own samples only."""
+    n, hop = _window(name, params), hop_of(name, params)
+    center = bool(params.get("center", True))
+    pad_mode = "edge" if name == "zcr" else str(params.get("pad_mode", "constant"))
+    block_params = {**params, "center": False}
+    block_params.pop("pad_mode", None)
+    if name == "yin":
+        block_params.setdefault("hop_length", hop)
+    from explorer.model.analysis.features import run_librosa
+
+    def each(chunk: np.ndarray) -> np.ndarray:
+        return run_librosa(name, chunk, signal.sr, block_params)
+
+    parts = _run_blocks(signal, n, hop, center, pad_mode, block_frames, each, progress, cancelled)
+    return np.concatenate(parts, axis=-1)
+
+
+def _mel_params(params: dict[str, Any]) -> dict[str, Any]:
+    keys = ("n_fft", "hop_length", "win_length", "window", "n_mels", "fmin", "fmax")
+    return {k: params[k] for k in keys if k in params}
+
+
+def _mel_based(name, signal, params, block_frames, progress, cancelled):
+    """The mel power spectrogram block by block, then librosa's function on all of it."""
+    sr = signal.sr
+    if name in ("onsets", "beats"):  # what onset_detect / beat_track compute from y themselves
+        mel = {"hop_length": hop_of(name, params)}
+        center = True
+    else:
+        mel = _mel_params(params)
+        center = bool(params.get("center", True)) if name == "mfcc" else True
+    n, hop = int(mel.get("n_fft", 2048)), int(mel.get("hop_length", 512))
+    pad_mode = str(params.get("pad_mode", "constant")) if name == "mfcc" else "constant"
+
+    def each(chunk: np.ndarray) -> np.ndarray:
+        return librosa.feature.melspectrogram(y=chunk, sr=sr, center=False, **mel)
+
+    parts = _run_blocks(signal, n, hop, center, pad_mode, block_frames, each, progress, cancelled)
+    S = np.concatenate(parts, axis=-1)
+    del parts
+    log_S = librosa.power_to_db(S)
+    del S
+    _check(cancelled)
+    if name == "mfcc":
+        keep = {k: params[k] for k in ("n_mfcc", "dct_type", "lifter") if k in params}
+        return librosa.feature.mfcc(S=log_S, sr=sr, **keep)
+    if name == "onset_strength":
+        keep = {k: params[k] for k in ("lag", "max_size", "detrend", "center") if k in params}
+        return librosa.onset.onset_strength(S=log_S, sr=sr, n_fft=n, hop_length=hop, **keep)
+    if name == "onsets":
+        env = librosa.onset.onset_strength(S=log_S, sr=sr, hop_length=hop)
+        keep = {k: params[k] for k in ("backtrack", "normalize") if k in params}
+        return librosa.onset.onset_detect(onset_envelope=env, sr=sr, hop_length=hop, units="time", **keep)
+    env = librosa.onset.onset_strength(S=log_S, sr=sr, hop_length=hop, aggregate=np.median)
+    keep = {k: params[k] for k in ("start_bpm", "tightness", "trim") if k in params}
+    return librosa.beat.beat_track(onset_envelope=env, sr=sr, hop_length=hop, units="time", **keep)
+
+
+def _chroma(signal, params, block_frames, progress, cancelled):
+    """chroma_stft: librosa's tuning estimate over every block's peaks, then chroma per block."""
+    sr = signal.sr
+    n, hop = int(params.get("n_fft", 2048)), int(params.get("hop_length", 512))
+    center = bool(params.get("center", True))
+    pad_mode = str(params.get("pad_mode", "constant"))
+    stft = {k: params[k] for k in ("n_fft", "hop_length", "win_length", "window") if k in params}
+    n_chroma = int(params.get("n_chroma", 12))
+    tuning = params.get("tuning")
+    passes = 2 if tuning is None else 1
+    if tuning is None:
+        pitches, mags = [], []
+
+        def peaks(chunk: np.ndarray) -> np.ndarray:
+            S = np.abs(librosa.stft(chunk, center=False, **stft)) ** 2  # chroma_stft's power=2
+            pitch, mag = librosa.piptrack(S=S, sr=sr)  # as estimate_tuning(S=S) calls it
+            mask = mag > 0
+            pitches.append(pitch[mask])
+            mags.append(mag[mask])
+            return np.empty(0)
+
+        _run_blocks(signal, n, hop, center, pad_mode, block_frames, peaks, progress, cancelled, 0, passes)
+        pitch, mag = np.concatenate(pitches), np.concatenate(mags)
+        threshold = np.median(mag) if mag.size else 0.0
+        tuning = librosa.pitch_tuning(pitch[mag >= threshold], bins_per_octave=n_chroma)
+    kwargs = {**stft, "n_chroma": n_chroma, "tuning": tuning}
+
+    def each(chunk: np.ndarray) -> np.ndarray:
+        return librosa.feature.chroma_stft(y=chunk, sr=sr, center=False, **kwargs)
+
+    parts = _run_blocks(
+        signal, n, hop, center, pad_mode, block_frames, each, progress, cancelled, passes - 1, passes
+    )
+    return np.concatenate(parts, axis=-1)
