@@ -47,7 +47,6 @@ def layer_job(feature: str, clip, span, params: dict) -> LayerData:
     """Pool thread: the signal here, the model's librosa call in the analysis process."""
     from explorer.ui.analysis.worker import PROCESS
 
-    lower_thread_priority(ANALYSIS_NICE)
     y, offset = signal_of(clip, span)
     parts = PROCESS.run(child.layer, feature, y, clip.sample_rate, params)
     return LayerData(parts.result, offset, parts.seconds, span, dict(params), parts.display,

@@ -38,6 +38,7 @@ class FeatureStrip(QWidget):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.regions: dict[str, pg.LinearRegionItem] = {}
         self.data: dict[str, LayerData] = {}
+        self._made: dict[str, tuple] = {}  # key -> (plot, curve, region), made on first show
         self._partner: pg.PlotItem | None = None
         self.title = QLabel("<b>Features</b>")
         self.graphics = pg.GraphicsLayoutWidget()
@@ -66,7 +67,7 @@ class FeatureStrip(QWidget):
 
     def link_x(self, plot: pg.PlotItem) -> None:
         self._partner = plot
-        for item in self.plots.values():
+        for item, _curve, _region in self._made.values():
             item.setXLink(plot)
 
     def set_layer(self, key: str, data: LayerData | None, shown: bool) -> None:
@@ -97,40 +98,48 @@ class FeatureStrip(QWidget):
                 region.show()
 
     def _rebuild(self, keys: list[str]) -> None:
-        self.graphics.clear()
+        """The plots of `keys`, in order; each plot is made once and kept (making a PlotItem
+        costs the GUI thread tens of ms)."""
+        self.graphics.ci.clear()
         self.plots.clear()
         self.curves.clear()
         self.regions.clear()
         for i, key in enumerate(keys):
-            spec = BY_KEY[key]
-            box = TimeViewBox()
-            box.enableAutoRange(y=True)
-            box.sigClicked.connect(lambda x: self.seekRequested.emit(max(0.0, x)))
-            box.sigDragSelect.connect(self._drag_select)
-            plot = pg.PlotItem(viewBox=box, axisItems={"bottom": TimeAxis()})
-            style_plot(plot)
-            plot.hideButtons()
-            plot.setContentsMargins(0, 4, 0, 0)
-            plot.getAxis("left").setWidth(62)
-            plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.setLabel("left", f"{spec.title} ({spec.unit})" if spec.unit else spec.title)
-            plot.getAxis("left").label.setFont(pg.QtGui.QFont("", 7))
-            if i < len(keys) - 1:
-                plot.getAxis("bottom").setStyle(showValues=False)
-                plot.getAxis("bottom").setHeight(4)
-            curve = pg.PlotDataItem(pen=pg.mkPen(spec.colour, width=1.5), connect="finite")
-            plot.addItem(curve)
-            region = pg.LinearRegionItem(brush=(120, 170, 255, 40), movable=False)
-            region.setZValue(5)
-            region.hide()
-            plot.addItem(region, ignoreBounds=True)
+            if key not in self._made:
+                self._made[key] = self._make_plot(key)
+            plot, curve, region = self._made[key]
+            last = i == len(keys) - 1
+            plot.getAxis("bottom").setStyle(showValues=last)
+            plot.getAxis("bottom").setHeight(None if last else 4)
             self.graphics.addItem(plot, row=i, col=0)
             self.plots[key], self.curves[key], self.regions[key] = plot, curve, region
             if key in self.data:
                 curve.setData(self.data[key].times, strip_values(self.data[key]))
-            if self._partner is not None:
-                plot.setXLink(self._partner)
         self.set_selection(getattr(self, "_selection", None))
+
+    def _make_plot(self, key: str):
+        spec = BY_KEY[key]
+        box = TimeViewBox()
+        box.enableAutoRange(y=True)
+        box.sigClicked.connect(lambda x: self.seekRequested.emit(max(0.0, x)))
+        box.sigDragSelect.connect(self._drag_select)
+        plot = pg.PlotItem(viewBox=box, axisItems={"bottom": TimeAxis()})
+        style_plot(plot)
+        plot.hideButtons()
+        plot.setContentsMargins(0, 4, 0, 0)
+        plot.getAxis("left").setWidth(62)
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.setLabel("left", f"{spec.title} ({spec.unit})" if spec.unit else spec.title)
+        plot.getAxis("left").label.setFont(pg.QtGui.QFont("", 7))
+        curve = pg.PlotDataItem(pen=pg.mkPen(spec.colour, width=1.5), connect="finite")
+        plot.addItem(curve)
+        region = pg.LinearRegionItem(brush=(120, 170, 255, 40), movable=False)
+        region.setZValue(5)
+        region.hide()
+        plot.addItem(region, ignoreBounds=True)
+        if self._partner is not None:
+            plot.setXLink(self._partner)
+        return plot, curve, region
 
     def _drag_select(self, a: float, b: float, finished: bool) -> None:
         a, b = sorted((max(0.0, a), max(0.0, b)))
