@@ -136,9 +136,10 @@ class AnalysisLayers(QObject):
     def _done(self, key: str, data: LayerData) -> None:
         self.data[key] = data
         where = "" if data.span is None else f" ({data.span[0]:.1f}–{data.span[1]:.1f} s)"
-        text = f"{data.seconds:.2f} s{where}"
+        took = f"{data.seconds:.2f} s" if data.seconds >= 1 else f"{data.seconds * 1000:.0f} ms"
+        text = f"{took}{where}"
         if getattr(data.result, "tempo", None) is not None:
-            text = f"tempo {float(data.result.tempo):.1f} BPM · " + text
+            text = f"{float(data.result.tempo):.1f} BPM · " + text
         self._set_status(key, text)
         self.layerChanged.emit(key)
 

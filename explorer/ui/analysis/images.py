@@ -84,7 +84,7 @@ class ImageView(QWidget):
         self.colour_bar = ColourBar()
         self.colour_bar.set_lut(lookup_table(DEFAULT_COLORMAP))
         #: the pitch curves (and markers) over the CQT, on its log2(Hz) rows
-        self.overlay = Overlay(self.plot, lambda: "log") if key == "cqt" else None
+        self.overlay = Overlay(self.plot, lambda: "log", legend=False) if key == "cqt" else None
         self.viewbox.sigClicked.connect(lambda x: self.seekRequested.emit(max(0.0, x)))
         self.viewbox.sigDragSelect.connect(self._drag_select)
 

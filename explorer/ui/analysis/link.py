@@ -120,11 +120,27 @@ class AnalysisLink(QObject):
             self.overlay.set_layer(key, data)
             self.images["cqt"].overlay.set_layer(key, data)
         elif spec.place == "strip":
+            rows = len(self.strip.plots)
             self.strip.set_layer(key, data, shown)
+            if len(self.strip.plots) != rows:
+                self._arrange()
         else:
             view = self.images[key]
             view.set_data(data)
-            view.setVisible(shown)
+            if view.isVisibleTo(self.window) != shown:
+                view.setVisible(shown)
+                self._arrange()
+
+    def _arrange(self) -> None:
+        """Heights in the splitter when a view comes or goes: the strip its rows, an image
+        view 220 px, the rest to the waveform (2/5) and the spectrogram (3/5), as at start."""
+        splitter = self.window.splitter
+        total = sum(splitter.sizes())
+        views = [self.strip, *self.images.values()]
+        wanted = [(self.strip.wanted_height() if v is self.strip else 220)
+                  if v.isVisibleTo(self.window) else 0 for v in views]
+        rest = max(total - sum(wanted), 340)
+        splitter.setSizes([rest * 2 // 5, rest - rest * 2 // 5, *wanted])
 
     def _redraw(self) -> None:
         spectrogram = self.window.spectrogram

@@ -46,15 +46,16 @@ def legend_name(spec: LayerSpec, data: LayerData) -> str:
 class Overlay:
     """The over-the-plot layers of one plot; `mode()` is its axis ("Hz", "mel", "log")."""
 
-    def __init__(self, plot: pg.PlotItem, mode: Callable[[], str]) -> None:
+    def __init__(self, plot: pg.PlotItem, mode: Callable[[], str], legend: bool = True) -> None:
         self.plot = plot
         self.mode = mode
         self.items: dict[str, pg.PlotDataItem] = {}
         self.data: dict[str, LayerData] = {}
-        self.legend = pg.LegendItem(offset=(-8, 8), labelTextColor="#e0e0e0",
-                                    brush=pg.mkBrush(20, 20, 20, 170))
+        self.legend = pg.LegendItem(offset=(-8, 6), labelTextColor="#e0e0e0", labelTextSize="8pt",
+                                    brush=pg.mkBrush(20, 20, 20, 120), verSpacing=-6)
         self.legend.setParentItem(plot.getViewBox())
         self.legend.hide()
+        self.show_legend = legend
         self.enabled = True
 
     def set_layer(self, key: str, data: LayerData | None) -> None:
@@ -90,7 +91,7 @@ class Overlay:
                 x, y = data.times, axis_coordinates(curve_hz(data), self.mode())
             item.setData(x, y)
             self.legend.addItem(item, legend_name(spec, data))
-        self.legend.setVisible(bool(self.data))
+        self.legend.setVisible(bool(self.data) and self.show_legend)
 
     def _make_item(self, spec: LayerSpec) -> pg.PlotDataItem:
         if spec.place == "markers":

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -69,6 +70,9 @@ class LayersPanel(QWidget):
             check.toggled.connect(lambda on, k=spec.key: layers.set_visible(k, on))
             state = QLabel(layers.status[spec.key])
             state.setStyleSheet("color: #9a9a9a;")
+            # a long state ("waiting…", an error) never widens the panel: its tooltip has it all
+            state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            state.setMinimumWidth(40)
             state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             button = QToolButton()
             button.setText("⚙")
@@ -86,7 +90,7 @@ class LayersPanel(QWidget):
             self.buttons[spec.key], self.holders[spec.key] = button, holder
 
         layout.addSpacing(6)
-        self.note_names = QCheckBox("Note names on the Hz and log axes (A4 = 440 Hz)")
+        self.note_names = QCheckBox("Note names on the Hz / log axis (A4 = 440 Hz)")
         self.note_names.toggled.connect(self.noteNamesToggled.emit)
         layout.addWidget(self.note_names)
         layout.addSpacing(6)

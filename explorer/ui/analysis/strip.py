@@ -86,7 +86,11 @@ class FeatureStrip(QWidget):
             else:
                 self.curves[key].setData(d.times, strip_values(d))
         self.setVisible(bool(self.plots))
-        self.setMinimumHeight(ROW_HEIGHT * len(self.plots) // 2 + 30 if self.plots else 0)
+        rows = len(self.plots)
+        self.setMinimumHeight(ROW_HEIGHT * rows // 2 + 40 if rows else 0)
+
+    def wanted_height(self) -> int:
+        return ROW_HEIGHT * len(self.plots) + 50
 
     def set_selection(self, selection) -> None:
         self._selection = selection
@@ -129,8 +133,8 @@ class FeatureStrip(QWidget):
         plot.setContentsMargins(0, 4, 0, 0)
         plot.getAxis("left").setWidth(62)
         plot.getAxis("left").enableAutoSIPrefix(False)
-        plot.setLabel("left", f"{spec.title} ({spec.unit})" if spec.unit else spec.title)
-        plot.getAxis("left").label.setFont(pg.QtGui.QFont("", 7))
+        plot.setLabel("left", f"{spec.title} ({spec.unit})" if spec.unit else spec.title,
+                      **{"color": "#c8c8c8", "font-size": "8pt"})
         curve = pg.PlotDataItem(pen=pg.mkPen(spec.colour, width=1.5), connect="finite")
         plot.addItem(curve)
         region = pg.LinearRegionItem(brush=(120, 170, 255, 40), movable=False)
