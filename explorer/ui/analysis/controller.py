@@ -91,15 +91,14 @@ class AnalysisLayers(QObject):
             return
         if not PROCESS.warmed:
             self._warm_up()
-            self._set_status(key, "waiting: " + PREPARING_TEXT)
+            self._set_status(key, "waiting…")
             return
         span = None
         if self._is_long():
             span = self._long_span()
             if span is None:
                 self.data[key] = None
-                self._set_status(key, f"zoom in to {MAX_SPAN_SECONDS:.0f} s or less "
-                                      "(long file: layers of what is visible)")
+                self._set_status(key, f"zoom in (≤ {MAX_SPAN_SECONDS:.0f} s)")
                 self.layerChanged.emit(key)
                 return
         spec = BY_KEY[key]
@@ -174,10 +173,12 @@ class AnalysisLayers(QObject):
             self.data[key] = None
             self.layerChanged.emit(key)
         self.span = None
-        self._view_span = None
         self.span_text = (f"Long file: layers of what is visible (up to {MAX_SPAN_SECONDS:.0f} s, "
                           "recomputed when the view moves)" if self._is_long() else "")
         self.spanText.emit(self.span_text)
+        if self._is_long():  # the views set their range next: compute what they will show
+            self._span_timer.start()
+            return
         self.compute_visible()
 
     def _span_settled(self) -> None:

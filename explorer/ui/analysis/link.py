@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QSplitter, QWidget
 
 from explorer.ui.analysis.box import TimeFrequencyBox
 from explorer.ui.analysis.compute import measure_job
@@ -33,8 +33,14 @@ class AnalysisLink(QObject):
         self.box = TimeFrequencyBox(spectrogram, session, self)
         self.strip = FeatureStrip()
         self.images = {key: ImageView(key) for key in ("mfcc", "chroma", "cqt")}
+        # the spectrogram and the views under it share a splitter of their own, in the place the
+        # spectrogram had: the window's splitter keeps its two parts (waveform, spectrogram)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        window.splitter.replaceWidget(window.splitter.indexOf(spectrogram), self.splitter)
+        self.splitter.addWidget(spectrogram)
         for view in (self.strip, *self.images.values()):
-            window.splitter.addWidget(view)
+            self.splitter.addWidget(view)
             view.link_x(window.waveform.plot)
             view.seekRequested.connect(window.playback.seek)
             view.selectionChanged.connect(session.set_selection)
@@ -134,13 +140,14 @@ class AnalysisLink(QObject):
     def _arrange(self) -> None:
         """Heights in the splitter when a view comes or goes: the strip its rows, an image
         view 220 px, the rest to the waveform (2/5) and the spectrogram (3/5), as at start."""
-        splitter = self.window.splitter
-        total = sum(splitter.sizes())
+        outer = self.window.splitter
+        total = sum(outer.sizes())
         views = [self.strip, *self.images.values()]
         wanted = [(self.strip.wanted_height() if v is self.strip else 220)
                   if v.isVisibleTo(self.window) else 0 for v in views]
         rest = max(total - sum(wanted), 340)
-        splitter.setSizes([rest * 2 // 5, rest - rest * 2 // 5, *wanted])
+        outer.setSizes([rest * 2 // 5, total - rest * 2 // 5])
+        self.splitter.setSizes([rest - rest * 2 // 5, *wanted])
 
     def _redraw(self) -> None:
         spectrogram = self.window.spectrogram

@@ -21,6 +21,11 @@ from explorer.ui.analysis.layers import LAYERS, PLACES
 from explorer.ui.analysis.params import ParamsEditor
 
 
+#: The longest state shown beside a layer ("184.6 BPM · 284 ms"); longer ones (an error) are
+#: cut, whole in the tooltip.
+STATE_CHARS = 20
+
+
 class LayersPanel(QWidget):
     noteNamesToggled = Signal(bool)
     measureRequested = Signal()
@@ -68,7 +73,7 @@ class LayersPanel(QWidget):
             check.setToolTip(f"librosa: {spec.feature}")
             check.setChecked(layers.visible[spec.key])
             check.toggled.connect(lambda on, k=spec.key: layers.set_visible(k, on))
-            state = QLabel(layers.status[spec.key])
+            state = QLabel()
             state.setStyleSheet("color: #9a9a9a;")
             # a long state ("waiting…", an error) never widens the panel: its tooltip has it all
             state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -88,6 +93,7 @@ class LayersPanel(QWidget):
             grid.addWidget(holder, row + 1, 0, 1, 3)
             self.checks[spec.key], self.states[spec.key] = check, state
             self.buttons[spec.key], self.holders[spec.key] = button, holder
+            self._status(spec.key, layers.status[spec.key])
 
         layout.addSpacing(6)
         self.note_names = QCheckBox("Note names on the Hz / log axis (A4 = 440 Hz)")
@@ -112,7 +118,9 @@ class LayersPanel(QWidget):
                            on_error=lambda exc, s: self._params_failed(exc))
 
     def _status(self, key: str, text: str) -> None:
-        self.states[key].setText(text)
+        """The state beside the layer, cut to what fits a narrow dock; the tooltip has it all."""
+        self.states[key].setText(text if len(text) <= STATE_CHARS else
+                                 text[:STATE_CHARS - 1].rstrip() + "…")
         self.states[key].setToolTip(text)
 
     def _span_text(self, text: str) -> None:

@@ -27,7 +27,7 @@ def test_preparing_state_shows_on_first_use_then_clears(qtbot, window_on, robin_
     panel.checks["rms"].setChecked(True)
     assert layers.preparing and panel.preparing.isVisible()
     assert PREPARING_TEXT in panel.preparing.text()
-    assert "waiting" in panel.states["rms"].text()
+    assert "waiting" in panel.states["rms"].text()  # the preparation first
     qtbot.waitUntil(lambda: layers.data["rms"] is not None, timeout=300_000)
     assert not panel.preparing.isVisible() and PROCESS.warmed
     assert panel.states["rms"].text().endswith(" s") or panel.states["rms"].text().endswith(
@@ -84,6 +84,7 @@ def test_long_file_layers_follow_the_visible_span(qtbot, make_window, long_wav, 
     panel.checks["rms"].setChecked(True)
     # the whole six minutes are visible: too long, and it says so
     qtbot.waitUntil(lambda: "zoom in" in panel.states["rms"].text(), timeout=10_000)
+    assert "120 s" in panel.states["rms"].text()
     assert layers.data["rms"] is None
     window.waveform.viewbox.setXRange(60.0, 70.0, padding=0)
     qtbot.waitUntil(lambda: layers.data["rms"] is not None, timeout=60_000)
