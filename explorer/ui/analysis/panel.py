@@ -20,7 +20,6 @@ from explorer.ui.analysis.controller import PREPARING_TEXT, AnalysisLayers
 from explorer.ui.analysis.layers import LAYERS, PLACES
 from explorer.ui.analysis.params import ParamsEditor
 
-
 #: The longest state shown beside a layer ("184.6 BPM · 284 ms"); longer ones (an error) are
 #: cut, whole in the tooltip.
 STATE_CHARS = 20
