@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], bool]] = {
     "scan": ("scan_dataset.py", [], False),
     "runner": ("runner_engines.py", [], False),
     "long": ("long_spectrogram.py", [], False),
+    "features": ("features_long.py", [], False),
     "long_gui": ("long_gui.py", [], False),
     "live": ("live_view.py", ["30"], True),
     "startup": ("startup.py", [], False),  # starts its own Xvfb

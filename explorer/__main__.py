@@ -27,7 +27,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, _interrupted)
     from explorer.caches import persist_numba_cache
 
-    persist_numba_cache()  # before numba is imported: librosa's compiled code outlives the process
+    persist_numba_cache()  # before numba is imported: librosa compiles once, not every launch
     from explorer.cli import main as cli_main
 
     return cli_main()

@@ -24,14 +24,27 @@ def user_cache_dir() -> Path:
         return Path(base) / "audio-explorer"
 
 
-def persist_numba_cache() -> str:
-    """Point numba's cache at <user cache>/numba unless NUMBA_CACHE_DIR is set; return the folder.
+def librosa_dir() -> Path | None:
+    """The folder of librosa's sources, found without importing librosa (None: not installed)."""
+    from importlib.util import find_spec
 
-    librosa's jitted functions are declared cache=True, but numba writes their cache next to
-    librosa's sources, which an installed app may not be allowed to write (then numba falls back
-    to its own folder, or recompiles every launch: ~15 s). One known folder of ours persists it."""
-    folder = os.environ.get("NUMBA_CACHE_DIR")
-    if not folder:
-        folder = str(user_cache_dir() / "numba")
-        os.environ["NUMBA_CACHE_DIR"] = folder
+    spec = find_spec("librosa")
+    return Path(spec.origin).parent if spec is not None and spec.origin else None
+
+
+def persist_numba_cache(package_dir: Path | None = None) -> str | None:
+    """Keep librosa's compiled code where it outlives the process; return the folder set, if any.
+
+    librosa's jitted functions are declared cache=True and numba writes their cache to a
+    __pycache__ next to librosa's sources. When that folder is writable (a virtual environment)
+    nothing is changed. When it is not (an installed app), numba would fall back to its own
+    ~/.cache/numba or recompile every launch (~15 s); NUMBA_CACHE_DIR then points at
+    <user cache>/numba, our own folder. A NUMBA_CACHE_DIR set by the user is kept."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return None
+    package_dir = package_dir or librosa_dir()
+    if package_dir is None or os.access(package_dir, os.W_OK):
+        return None
+    folder = str(user_cache_dir() / "numba")
+    os.environ["NUMBA_CACHE_DIR"] = folder
     return folder

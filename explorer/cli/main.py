@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from explorer import __version__
-from explorer.cli import desktop, devices, export, info, play, scan, spectrogram, tone
+from explorer.cli import desktop, devices, export, features, info, measure, play, scan, spectrogram, tone
 from explorer.cli.common import PROG, CliError
 from explorer.model.errors import AudioFileError
 from explorer.model.names import terminal_safe
 
 #: The subcommands in the order `--help` lists them.
 SUBCOMMANDS = {"info": info, "spectrogram": spectrogram, "tone": tone, "play": play,
-               "devices": devices, "export": export, "scan": scan}
+               "devices": devices, "export": export, "scan": scan,
+               "features": features, "measure": measure}
 
 
 def build_parser() -> argparse.ArgumentParser:

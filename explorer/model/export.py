@@ -98,6 +98,14 @@ class ExportSettings:
     def suffix(self) -> str:
         return "." + self.format
 
+    @property
+    def layout(self) -> str:
+        """What params.json says about the files (another job's settings say theirs)."""
+        return ("one file per source, named after it, in the same sub-folder; .npy: float32 "
+                "array, rows = frequency bins (low first), columns = frames; .png: one pixel per "
+                "bin and frame, low frequencies at the bottom, each image scaled from its own "
+                "minimum (black / darkest) to its maximum")
+
     def to_dict(self) -> dict:
         return {"params": self.params.to_dict(), "sr": self.sr, "format": self.format,
                 "colormap": self.colormap, "depth": self.depth}
@@ -148,10 +156,7 @@ def write_params_json(out_dir: str | Path, settings: ExportSettings) -> Path:
         raise atomic.write_error(out_dir, exc) from exc
     data = {
         **settings.to_dict(),
-        "layout": ("one file per source, named after it, in the same sub-folder; .npy: float32 "
-                   "array, rows = frequency bins (low first), columns = frames; .png: one pixel per "
-                   "bin and frame, low frequencies at the bottom, each image scaled from its own "
-                   "minimum (black / darkest) to its maximum"),
+        "layout": settings.layout,
         "versions": versions(),
     }
     path = out_dir / PARAMS_FILE
@@ -173,16 +178,16 @@ def params_changes(out_dir: str | Path, settings: ExportSettings) -> list[str] |
     path = Path(out_dir) / PARAMS_FILE
     if not path.exists():
         return None
+    new = _normalised(settings.to_dict())  # any job's settings: a "params" dict and other keys
     try:
         stored = json.loads(path.read_text())
-        old = {k: stored[k] for k in ("params", "sr", "format", "colormap", "depth")}
+        old = {k: stored[k] for k in new}
+        flat_old = {**{k: v for k, v in old.items() if k != "params"}, **old["params"]}
     except (OSError, ValueError, KeyError, TypeError):
         return ["params.json is unreadable"]
-    new = _normalised(settings.to_dict())
-    flat_old = {**{k: v for k, v in old.items() if k != "params"}, **old["params"]}
     flat_new = {**{k: v for k, v in new.items() if k != "params"}, **new["params"]}
     return [f"{key}: {flat_old.get(key)!r} -> {flat_new.get(key)!r}"
-            for key in flat_new if flat_old.get(key) != flat_new.get(key)]
+            for key in {**flat_old, **flat_new} if flat_old.get(key) != flat_new.get(key)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,7 +269,7 @@ class ExportResult:
     ok: bool
     reason: str | None = None
     seconds: float = 0.0
-    shape: tuple[int, int] | None = None
+    shape: tuple[int, ...] | None = None
     #: errno of a failed write (ENOSPC, EROFS...): some of them fail every later file too.
     error: int | None = None
     #: written, but its header lies or it holds NaN/inf (said on stderr by the command)
@@ -293,12 +298,23 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
                cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Compute and write one output. Unusable sources and write errors come back as a failed
     result with a one-line reason; cancellation (InterruptedError) and Ctrl+C propagate."""
+
+    def make() -> tuple[Callable[[Any], Any], tuple[int, ...], str | None]:
+        spec = compute_spectrogram(src, settings, workers, cancelled)
+        values = spec.values
+        return encode(values, settings), (int(values.shape[0]), int(values.shape[1])), spec.warning
+
+    return produce(src, dst, make)
+
+
+def produce(src: str | Path, dst: str | Path,
+            make: Callable[[], tuple[Callable[[Any], Any], tuple[int, ...], str | None]]) -> ExportResult:
+    """One output of any per-file job: `make()` computes (writer, shape, warning), then the writer
+    goes through the atomic writer; failures come back as a result with a one-line reason."""
     src, dst = Path(src), Path(dst)
     start = time.perf_counter()
     try:
-        spec = compute_spectrogram(src, settings, workers, cancelled)
-        values = spec.values
-        writer = encode(values, settings)
+        writer, shape, warning = make()
         try:
             dst.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -313,10 +329,7 @@ def export_one(src: str | Path, dst: str | Path, settings: ExportSettings, worke
     except Exception as exc:  # a decode error mid-file, a full disk: this file fails, others go on
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return ExportResult(src, dst, False, reason, time.perf_counter() - start)
-    return ExportResult(src, dst, True, None, time.perf_counter() - start,
-                        (int(values.shape[0]), int(values.shape[1])), warning=spec.warning)
-
-
+    return ExportResult(src, dst, True, None, time.perf_counter() - start, shape, warning=warning)
 
 
 def export_file(pair: tuple[str, str], settings: ExportSettings, cancelled: Callable[[], bool] | None,
@@ -407,13 +420,15 @@ def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None
                progress: Callable[[ExportProgress], Any] | None = None,
                cancelled: Callable[[], bool] | None = None, scheduler=None,
                start_method: str | None = None,
-               workers_threshold: float = WORKER_START_SECONDS) -> ExportSummary:
+               workers_threshold: float = WORKER_START_SECONDS, work: runner.Work | None = None,
+               name: str = "audio-explorer-export") -> ExportSummary:
     """Export every task that is not done. `progress` gets an ExportProgress after each file (in
     the calling thread); `cancelled()` is polled (several times a second) and stops the run: the
     workers are terminated, no partial file is left, and the summary says cancelled. KeyboardInterrupt
     does the same cleanup and propagates. `scheduler`: a Dask scheduler address or Client.
     Worker processes start only when the work left is estimated above `workers_threshold`
-    seconds (0: at once)."""
+    seconds (0: at once). `work`: another job's work function (pair, settings, cancelled, threads)
+    -> ExportResult over the same plan, resume and write rules (the feature export's)."""
     known = [ExportResult(t.src, t.dst, False, t.problem) for t in tasks if t.problem is not None]
     todo = [(str(t.src), str(t.dst)) for t in tasks if not t.done and t.problem is None]
     report = None
@@ -422,11 +437,11 @@ def run_export(tasks: Sequence[Task], settings: ExportSettings, jobs: int | None
             progress(ExportProgress(p.done, p.total, p.succeeded, p.failed, p.skipped, p.elapsed,
                                     p.result))
 
-    summary = runner.run(todo, export_file, settings, jobs=jobs, scheduler=scheduler,
+    summary = runner.run(todo, work or export_file, settings, jobs=jobs, scheduler=scheduler,
                          progress=report, cancelled=cancelled, start_method=start_method,
                          workers_threshold=workers_threshold, failed=_failed, cleanup=_remove_temps,
                          weight=_source_size, stops=_Wall(tasks), known=known,
-                         skipped=sum(t.done for t in tasks), name="audio-explorer-export")
+                         skipped=sum(t.done for t in tasks), name=name)
     return ExportSummary(**{f.name: getattr(summary, f.name) for f in fields(summary)})
 
 

@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from explorer.caches import persist_numba_cache
+
 ROOT = Path(__file__).resolve().parents[3]
 
 WARM = """
@@ -42,35 +44,39 @@ def test_second_warm_up_loads_the_cache(tmp_path):
     assert second < 0.5 * first, f"first {first:.1f} s, second {second:.1f} s"
 
 
-def test_the_command_keeps_numbas_cache_in_the_users_cache_folder(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
-    env["AUDIO_EXPLORER_CACHE_DIR"] = str(tmp_path)
-    # the command with a stand-in CLI: what the environment holds when the CLI's imports begin
+def test_the_command_sets_the_cache_before_numba_is_imported():
+    # the command with a stand-in CLI and a recording persist_numba_cache
     code = (
-        "import os, sys, types, explorer.__main__ as m\n"
+        "import sys, types, explorer.caches as c, explorer.__main__ as m\n"
+        "c.persist_numba_cache = lambda: print('persist', 'numba' in sys.modules)\n"
         "cli = types.ModuleType('explorer.cli')\n"
-        "cli.main = lambda: print(os.environ['NUMBA_CACHE_DIR'], 'numba' in sys.modules) or 0\n"
+        "cli.main = lambda: print('cli') or 0\n"
         "sys.modules['explorer.cli'] = cli\n"
         "m.main()"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
     )
-    assert out.stdout.split() == [str(tmp_path / "numba"), "False"]  # set before numba is imported
-    env["NUMBA_CACHE_DIR"] = str(tmp_path / "mine")  # the user's own choice is kept
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    assert out.stdout.split() == [str(tmp_path / "mine"), "False"]
+    assert out.stdout.split() == ["persist", "False", "cli"]
+
+
+def test_numbas_cache_goes_to_the_users_folder_when_librosas_is_read_only(tmp_path, monkeypatch):
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setenv("AUDIO_EXPLORER_CACHE_DIR", str(tmp_path / "cache"))
+    writable = tmp_path / "site"
+    writable.mkdir()
+    assert persist_numba_cache(writable) is None  # numba's own __pycache__ there persists
+    assert "NUMBA_CACHE_DIR" not in os.environ
+    read_only = tmp_path / "installed"
+    read_only.mkdir()
+    read_only.chmod(0o555)
+    try:
+        if os.access(read_only, os.W_OK):  # root writes anywhere
+            monkeypatch.setattr(os, "access", lambda path, mode: False)
+        assert persist_numba_cache(read_only) == str(tmp_path / "cache" / "numba")
+        assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "cache" / "numba")
+        monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "mine"))  # the user's choice is kept
+        assert persist_numba_cache(read_only) is None
+        assert os.environ["NUMBA_CACHE_DIR"] == str(tmp_path / "mine")
+    finally:
+        read_only.chmod(0o755)
