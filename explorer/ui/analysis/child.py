@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Niceness of the analysis process: the window's process wins the CPU from librosa.
-CHILD_NICE = 5
+#: Niceness added to the analysis process. 0: the GIL, not the CPU, was what froze the window
+#: (a process of its own cures that), and on a shared 2-core machine a niced process took up
+#: to 3x longer than the same call in the benchmark's process (bench/analysis_gui.py).
+CHILD_NICE = 0
 
 
 @dataclass
@@ -26,12 +28,13 @@ class LayerParts:
 
 
 def init() -> None:  # pragma: no cover - runs in the analysis process
-    """Ctrl+C is the window's business; the window's process keeps the CPU first."""
+    """Ctrl+C is the window's business; CHILD_NICE if asked."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        os.nice(CHILD_NICE)
-    except OSError:
-        pass
+    if CHILD_NICE:
+        try:
+            os.nice(CHILD_NICE)
+        except OSError:
+            pass
 
 
 def layer(feature: str, y: np.ndarray, sr: int, params: dict) -> LayerParts:

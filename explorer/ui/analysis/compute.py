@@ -8,10 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from explorer.ui.analysis import child
-from explorer.ui.common.jobs import lower_thread_priority
 
-#: Niceness of the pool thread that reads the signal and waits for the analysis process.
-ANALYSIS_NICE = 5
 #: The longest span (seconds) of a long file a layer is computed on.
 MAX_SPAN_SECONDS = 120.0
 
@@ -77,7 +74,6 @@ def measure_job(clip, start: float, end: float, low_hz, high_hz):
 
     from explorer.ui.analysis.worker import PROCESS
 
-    lower_thread_priority(ANALYSIS_NICE)
     if getattr(clip, "long", False):  # only the selection is read from the file
         y, offset = signal_of(clip, (start, end))
         m = PROCESS.run(child.measure, y, clip.sample_rate, start - offset, end - offset,
