@@ -190,7 +190,8 @@ class AnalysisLink(QObject):
 
     def _measured_row(self, name: str, measurement) -> None:
         self.table.add_row(name, measurement.to_row())
-        self.table.set_status(f"{len(self.table.rows)} rows")
+        count = len(self.table.rows)
+        self.table.set_status(f"{count} row{'s' * (count != 1)}")
 
     def _say(self, text: str) -> None:
         self.table.set_status(text)

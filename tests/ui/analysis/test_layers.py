@@ -166,3 +166,27 @@ def test_a_parameter_change_recomputes_with_it(qtbot, window_on, robin_path):
     editor.set_text("n_fft", "lots")
     assert len(layers.requests) == count
     assert "whole number" in editor.fields["n_fft"].toolTip()
+
+
+def test_a_newer_request_supersedes_and_a_new_clip_recomputes(qtbot, window_on, robin_path,
+                                                              trumpet_path):
+    window = window_on(robin_path)
+    layers = window.analysis.layers
+    show_layer(qtbot, window, "rms")
+    # three changes in a row: only the last one's result is shown
+    for length in (1024, 4096, 512):
+        layers.set_param("rms", "frame_length", length)
+    qtbot.waitUntil(lambda: layers.data["rms"].params == {"frame_length": 512}, timeout=60_000)
+    layers.wait(30_000)
+    qtbot.wait(50)
+    assert layers.data["rms"].params == {"frame_length": 512}
+    y, sr = librosa.load(robin_path, sr=None, mono=True)
+    _, drawn = window.analysis.strip.curves["rms"].getOriginalDataset()
+    np.testing.assert_allclose(drawn, librosa.feature.rms(y=y, frame_length=512)[0], rtol=1e-5)
+    # another clip: the layer is recomputed on it, with the same parameters
+    window.open_paths([str(trumpet_path)])
+    qtbot.waitUntil(lambda: layers.data["rms"] is not None and window.session.loaded.original.path
+                    == trumpet_path, timeout=60_000)
+    y, sr = librosa.load(trumpet_path, sr=None, mono=True)
+    _, drawn = window.analysis.strip.curves["rms"].getOriginalDataset()
+    np.testing.assert_allclose(drawn, librosa.feature.rms(y=y, frame_length=512)[0], rtol=1e-5)
