@@ -20,6 +20,9 @@ from explorer.ui.analysis.overlay import Overlay
 from explorer.ui.analysis.strip import FeatureStrip
 from explorer.ui.common.lazy_panel import LazyPanel
 
+#: The views under the spectrogram, top to bottom.
+VIEW_ORDER = ("strip", "mfcc", "chroma", "cqt")
+
 
 class AnalysisLink(QObject):
     """Made by the main window before its menus (so View lists the docks)."""
@@ -31,20 +34,15 @@ class AnalysisLink(QObject):
         self.layers = AnalysisLayers(session, self)
         self.overlay = Overlay(spectrogram.plot, lambda: spectrogram.axis_mode)
         self.box = TimeFrequencyBox(spectrogram, session, self)
-        self.strip = FeatureStrip()
-        self.images = {key: ImageView(key) for key in ("mfcc", "chroma", "cqt")}
         # the spectrogram and the views under it share a splitter of their own, in the place the
         # spectrogram had: the window's splitter keeps its two parts (waveform, spectrogram)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         window.splitter.replaceWidget(window.splitter.indexOf(spectrogram), self.splitter)
         self.splitter.addWidget(spectrogram)
-        for view in (self.strip, *self.images.values()):
-            self.splitter.addWidget(view)
-            view.link_x(window.waveform.plot)
-            view.seekRequested.connect(window.playback.seek)
-            view.selectionChanged.connect(session.set_selection)
-            session.selectionChanged.connect(view.set_selection)
+        # the strip and the image views are made when first shown (they cost the start ~0.1 s)
+        self._strip: FeatureStrip | None = None
+        self.images: dict[str, ImageView] = {}
         self._measured = 0
 
         self.page = LazyPanel(self._make_panel)
@@ -73,6 +71,38 @@ class AnalysisLink(QObject):
         session.spectrogramChanged.connect(lambda *_: self._redraw_timer.start())
         window.waveform.viewbox.sigXRangeChanged.connect(self._view_moved)
         self.layers.layerChanged.connect(self._layer_changed)
+
+    # ---- the views under the spectrogram, made on first use -----------------------------------
+    @property
+    def strip(self) -> FeatureStrip:
+        if self._strip is None:
+            self._strip = FeatureStrip()
+            self._add_view(self._strip, "strip")
+        return self._strip
+
+    def image(self, key: str) -> ImageView:
+        if key not in self.images:
+            view = self.images[key] = ImageView(key)
+            view.set_colormap(self.window.spectrogram.colormap)
+            self._add_view(view, key)
+            if view.overlay is not None:  # the pitch and markers shown already
+                for other, data in self.overlay.data.items():
+                    view.overlay.set_layer(other, data)
+        return self.images[key]
+
+    def _add_view(self, view: QWidget, name: str) -> None:
+        """Under the spectrogram in the order strip, MFCC, chroma, CQT."""
+        order = VIEW_ORDER.index(name)
+        after = [w for w in (self._strip, *self.images.values()) if w is not None
+                 and w is not view and VIEW_ORDER.index(getattr(w, "key", "strip")) < order]
+        view.hide()
+        self.splitter.insertWidget(1 + len(after), view)
+        window, session = self.window, self.window.session
+        view.link_x(window.waveform.plot)
+        view.seekRequested.connect(window.playback.seek)
+        view.selectionChanged.connect(session.set_selection)
+        session.selectionChanged.connect(view.set_selection)
+        view.set_selection(session.selection)
 
     def _make_panel(self) -> QWidget:
         from explorer.ui.analysis.panel import LayersPanel
@@ -124,14 +154,19 @@ class AnalysisLink(QObject):
         data = self.layers.data[key] if shown else None
         if spec.place in ("over", "markers"):
             self.overlay.set_layer(key, data)
-            self.images["cqt"].overlay.set_layer(key, data)
+            if "cqt" in self.images:
+                self.images["cqt"].overlay.set_layer(key, data)
         elif spec.place == "strip":
+            if self._strip is None and not shown:
+                return
             rows = len(self.strip.plots)
             self.strip.set_layer(key, data, shown)
             if len(self.strip.plots) != rows:
                 self._arrange()
         else:
-            view = self.images[key]
+            if key not in self.images and not shown:
+                return
+            view = self.image(key)
             view.set_data(data)
             if view.isVisibleTo(self.window) != shown:
                 view.setVisible(shown)
@@ -142,8 +177,8 @@ class AnalysisLink(QObject):
         view 220 px, the rest to the waveform (2/5) and the spectrogram (3/5), as at start."""
         outer = self.window.splitter
         total = sum(outer.sizes())
-        views = [self.strip, *self.images.values()]
-        wanted = [(self.strip.wanted_height() if v is self.strip else 220)
+        views = [self.splitter.widget(i) for i in range(1, self.splitter.count())]
+        wanted = [(v.wanted_height() if v is self._strip else 220)
                   if v.isVisibleTo(self.window) else 0 for v in views]
         rest = max(total - sum(wanted), 340)
         outer.setSizes([rest * 2 // 5, total - rest * 2 // 5])
