@@ -22,7 +22,8 @@ from explorer.ui.common.zoom import TimeZoom
 # keys handled by widgets themselves (not actions), listed in Help > Keyboard shortcuts too
 WIDGET_KEYS = (("File list: next / previous file", "Down, Up"),
                ("File list: play the file", "Return"),
-               ("Plots: zoom time / pan", "mouse wheel / Shift+drag"))
+               ("Plots: zoom time / pan", "mouse wheel / Shift+drag"),
+               ("Spectrogram: time-frequency box (then Measure)", "Ctrl+drag"))
 
 
 def _keys(*names) -> list[QKeySequence]:

@@ -34,6 +34,7 @@ def test_measure_key_and_analysis_menu(qtbot, make_window):
     assert titles.index("&Analysis") == titles.index("&Help") - 1
     rows = dict(window.keys.shortcut_rows())
     assert rows["Measure selection"] == "Ctrl+M"
+    assert rows["Spectrogram: time-frequency box (then Measure)"] == "Ctrl+drag"
     link.menu.actions()[2].trigger()  # Layers…
     qtbot.waitUntil(lambda: link.page.is_built)
     assert link.dock.isVisible()
