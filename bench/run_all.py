@@ -3,7 +3,8 @@
 Each script prints its figures and its ratios against a baseline timed in the same run; this one
 only runs them one after another (never side by side: on 2 cores they would disturb each other)
 and says which failed. The live view runs under xvfb-run when there is no display.
-Usage: python bench/run_all.py [NAME ...]   (names: export, scan, runner, long, long_gui, live, startup, map)
+Usage: python bench/run_all.py [NAME ...]   (names: export, scan, runner, long, long_gui, live, startup,
+       features, map, analysis_gui)
 About 11 minutes on 2 cores; run it on a quiet machine.
 """
 
@@ -29,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, list[str], bool]] = {
     "live": ("live_view.py", ["30"], True),
     "startup": ("startup.py", [], False),  # starts its own Xvfb
     "map": ("map_scale.py", [], True),  # the dataset map: layouts of 10,000, 100,000 points' frame rate
+    "analysis_gui": ("analysis_gui.py", [], False),
 }
 
 

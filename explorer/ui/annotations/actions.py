@@ -1,5 +1,5 @@
-"""The Labels menu and its keys (L label the selection, Ctrl+M a point, Ctrl+drag a box on the
-spectrogram, F2 rename, Delete, Tab / Shift+Tab next / previous, Ctrl+Z / Ctrl+Shift+Z), Save
+"""The Labels menu and its keys (L label the selection, or the box a Ctrl+drag drew on the
+spectrogram; Ctrl+M a point, F2 rename, Delete, Tab / Shift+Tab next / previous, Ctrl+Z / Ctrl+Shift+Z), Save
 labels / Save labels as… (also in File), and New tier…."""
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class LabelActions(QObject):
         add = self._add
         add(menu, "label", "&Label the selection", link.label_selection, "L", "Ctrl+B")
         add(menu, "point", "Label a &point at the playhead", link.label_point, "Ctrl+M")
-        hint = menu.addAction("Label a box: Ctrl+drag on the spectrogram")
+        hint = menu.addAction("Label a box: Ctrl+drag on the spectrogram, then L")
         hint.setEnabled(False)
         add(menu, "rename", "&Rename the label", link.rename_current, "F2")
         add(menu, "delete", "&Delete the label", link.delete_current, "Delete")

@@ -198,7 +198,7 @@ class LabelListPanel(QWidget):
         buttons.addStretch(1)
         # the keys, where they are needed (the list's room goes to the labels)
         self.hint = ("L: label the selection · Ctrl+M: a point at the playhead · Ctrl+drag on "
-                     "the spectrogram: a box · Tab / Shift+Tab: next / previous label · "
+                     "the spectrogram, then L: a box · Tab / Shift+Tab: next / previous label · "
                      "double-click a text to rename it · Return: play")
         self.table.setToolTip(self.hint)
         self.snap_box.setToolTip(self.snap_box.toolTip() + "\n\n" + self.hint)

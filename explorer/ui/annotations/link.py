@@ -93,7 +93,6 @@ class AnnotationsLink(QObject):
             overlay.moved_label.connect(self._moved)
             overlay.picked.connect(lambda tier, label: e.set_current((tier, label)))
             overlay.renameRequested.connect(self._rename_at)
-        w.spectrogram.boxDrawn.connect(self.label_box)
         p.labelChosen.connect(self.go_to)
         p.playRequested.connect(self.play)
         p.renameRequested.connect(lambda tier, label, text: e.rename(tier, label, text))
@@ -341,8 +340,19 @@ class AnnotationsLink(QObject):
             self._changed()  # the item goes back where the label is
 
     # ---- making labels ----------------------------------------------------------------------
+    def drawn_box(self) -> tuple[float, float, float, float] | None:
+        """The time-frequency box Ctrl+drag drew on the spectrogram (t0, t1, low Hz, high Hz),
+        kept by the analysis link (ui/analysis/box.py: Measure measures the same box)."""
+        tf_box = getattr(getattr(self.window, "analysis", None), "box", None)
+        return getattr(tf_box, "box", None)
+
     def label_selection(self) -> bool:
-        """L: an interval over the selection, its text typed in the prompt."""
+        """L: a box over the drawn time-frequency box, else an interval over the selection;
+        its text typed in the prompt."""
+        box = self.drawn_box()
+        if box is not None:
+            self.label_box(*box)
+            return True
         selection = self.window.session.selection
         if selection is None:
             self.window.statusBar().showMessage(
@@ -368,7 +378,7 @@ class AnnotationsLink(QObject):
         return True
 
     def label_box(self, t0: float, t1: float, low: float, high: float) -> None:
-        """A Ctrl+drag on the spectrogram: a box, its text typed in the prompt."""
+        """A box label (L after a Ctrl+drag on the spectrogram), its text typed in the prompt."""
         at = self._window_point(self.window.spectrogram, t0)
         self.prompt.ask(at, "", lambda text: self._add(
             "box", Label(t0, t1, text, low_hz=low, high_hz=high)))

@@ -23,7 +23,8 @@ from explorer.ui.common.zoom import TimeZoom
 WIDGET_KEYS = (("File list: next / previous file", "Down, Up"),
                ("File list: play the file", "Return"),
                ("Plots: zoom time / pan", "mouse wheel / Shift+drag"),
-               ("Spectrogram: draw a labelled time-frequency box", "Ctrl+drag"),
+               ("Spectrogram: time-frequency box (then L to label it, Ctrl+Shift+M to measure it)",
+                "Ctrl+drag"),
                ("Labels list: play the label / rename it", "Return / double-click"))
 
 

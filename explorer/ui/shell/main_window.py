@@ -23,6 +23,7 @@ from explorer.model import AudioClip
 from explorer.model.clip import AUDIO_EXTENSIONS
 from explorer.model.dataset import is_audio_path
 from explorer.resources import samples_dir
+from explorer.ui.analysis.link import AnalysisLink
 from explorer.ui.annotations.link import AnnotationsLink
 from explorer.ui.common.jobs import Jobs
 from explorer.ui.compare.link import CompareLink
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.dataset = DatasetLink(self)  # the Dataset dock (View > Dataset), before the menus
         self.annotations = AnnotationsLink(self)  # the Labels dock and overlays (ui/annotations)
         self.dataset_map = MapLink(self)  # the Map dock (View > Map, the Dataset view's Map button)
+        self.analysis = AnalysisLink(self)  # layers, box, Measurements (ui/analysis/link.py)
 
         # the selection's start, end and length, at the bottom as in Audacity
         self.selection_label = QLabel("")
@@ -179,6 +181,7 @@ class MainWindow(QMainWindow):
         self.recent_menu, self.recent, self.export_menu = m.recent_menu, m.recent, m.export_menu
         self.quit_action, self.view_menu, self.keys = m.quit_action, m.view_menu, m.keys
         self.dataset.add_export(self.export_menu)
+        self.analysis.add_menu()
 
     def _connect(self) -> None:
         s = self.session
@@ -398,6 +401,7 @@ class MainWindow(QMainWindow):
         self.jobs.cancel("load")
         self.jobs.cancel("spectrogram")
         self.jobs.wait(5000)
+        self.analysis.shutdown()
         self.browser.model._generation += 1
         self.browser.model.wait(5000)
         self.browser.stop_listing(5000)

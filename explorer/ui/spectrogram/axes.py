@@ -33,6 +33,9 @@ class FrequencyAxis(pg.AxisItem):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("left", *args, **kwargs)
         self.mode = "Hz"
+        #: Other tick labels (note names: ui/analysis/notes.py) for the Hz and log modes, or None.
+        #: It has `ticks(lo_hz, hi_hz, mode, size)` -> [(coordinate, text)].
+        self.labeller = None
 
     def to_hz(self, values):
         values = np.asarray(values, dtype=np.float64)
@@ -43,6 +46,10 @@ class FrequencyAxis(pg.AxisItem):
         return values
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (Qt naming)
+        if self.labeller is not None and self.mode in ("Hz", "log") and maxVal > minVal:
+            self._labels = dict(self.labeller.ticks(float(self.to_hz(minVal)),
+                                                    float(self.to_hz(maxVal)), self.mode, size))
+            return [(1.0, list(self._labels)), (0.5, [])]
         if self.mode in ("Hz", "index") or maxVal <= minVal:
             return super().tickValues(minVal, maxVal, size)
         lo, hi = float(self.to_hz(minVal)), float(self.to_hz(maxVal))
@@ -61,6 +68,10 @@ class FrequencyAxis(pg.AxisItem):
         return [(1.0, [float(hz_to_mel(f)) for f in chosen]), (0.5, [])]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802
+        if self.labeller is not None and self.mode in ("Hz", "log"):
+            labels = getattr(self, "_labels", {})
+            if all(v in labels for v in values):
+                return [labels[v] for v in values]
         if self.mode == "index":
             return [f"{v * scale:g}" for v in values]
         if self.mode == "Hz":

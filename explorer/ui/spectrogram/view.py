@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -39,7 +38,6 @@ class SpectrogramView(LongFileTiles, QWidget):
 
     seekRequested = Signal(float)
     selectionChanged = Signal(object)
-    boxDrawn = Signal(float, float, float, float)  # Ctrl+drag: t0, t1 (s), low, high (Hz)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +64,7 @@ class SpectrogramView(LongFileTiles, QWidget):
 
         self.freq_axis = FrequencyAxis()
         self.viewbox = TimeViewBox()
-        self.viewbox.box_drag = True  # Ctrl+drag: a labelled time-frequency box
+        self.viewbox.box_drag = True  # Ctrl+drag: the time-frequency box (ui/analysis/box.py)
         self.time_axis = TimeAxis()
         self.plot_widget = pg.PlotWidget(viewBox=self.viewbox, background="#1e1e1e",
                                          axisItems={"left": self.freq_axis,
@@ -92,14 +90,6 @@ class SpectrogramView(LongFileTiles, QWidget):
         self.region.setZValue(5)
         self.region.hide()
         self.plot.addItem(self.region, ignoreBounds=True)
-        # the box being drawn by a Ctrl+drag (a label's time-frequency box)
-        self.box_band = QGraphicsRectItem()
-        band_pen = pg.mkPen("#ffb74d", width=1.5, style=Qt.PenStyle.DashLine)
-        band_pen.setCosmetic(True)
-        self.box_band.setPen(band_pen)
-        self.box_band.setZValue(6)
-        self.box_band.hide()
-        self.plot.addItem(self.box_band, ignoreBounds=True)
         self.message = pg.TextItem("", color="#bbbbbb", anchor=(0.5, 0.5))
         self.plot.addItem(self.message, ignoreBounds=True)
 
@@ -125,7 +115,6 @@ class SpectrogramView(LongFileTiles, QWidget):
 
         self.viewbox.sigClicked.connect(self._clicked)
         self.viewbox.sigDragSelect.connect(self._drag_select)
-        self.viewbox.sigBoxDrag.connect(self._box_drag)
         self.viewbox.sigXRangeChanged.connect(self._view_moved)
         self.viewbox.sigResized.connect(self._view_moved)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -308,20 +297,6 @@ class SpectrogramView(LongFileTiles, QWidget):
         self.region.show()
         if finished:
             self.selectionChanged.emit((a, b) if b > a else None)
-
-    def _box_drag(self, a, b, finished: bool) -> None:
-        """Ctrl+drag draws a box; at the end `boxDrawn` gives its times and band in Hz."""
-        if self.spec is None or self.array_mode:
-            return
-        (t0, t1), (y0, y1) = sorted((a.x(), b.x())), sorted((a.y(), b.y()))
-        _, (c_lo, c_hi) = self.viewbox.viewRange()
-        y0, y1 = max(y0, c_lo), min(y1, c_hi)
-        t0 = max(0.0, t0)
-        self.box_band.setRect(QRectF(t0, y0, t1 - t0, y1 - y0))
-        self.box_band.setVisible(not finished)
-        if finished and t1 > t0 and y1 > y0:
-            lo, hi = (float(v) for v in self.freq_axis.to_hz(np.array([y0, y1])))
-            self.boxDrawn.emit(float(t0), float(t1), lo, hi)
 
     def set_selection(self, selection) -> None:
         if selection is None or self.array_mode:

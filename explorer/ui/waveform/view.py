@@ -40,7 +40,9 @@ class TimeViewBox(pg.ViewBox):
     sigClicked = Signal(float)  # seconds
     sigDragSelect = Signal(float, float, bool)  # start, end (seconds), finished
     sigContextMenu = Signal(object)  # QPointF: where (screen) the right button was clicked
-    sigBoxDrag = Signal(object, object, bool)  # Ctrl+drag: start, end (QPointF, view), finished
+    #: Ctrl+drag when `box_drag` is on (the spectrogram's time-frequency box): start and current
+    #: points in view coordinates, finished
+    sigBoxDrag = Signal(object, object, bool)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +64,7 @@ class TimeViewBox(pg.ViewBox):
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
         if ev.button() == Qt.MouseButton.LeftButton and ctrl and not shift and self.box_drag:
-            # a time-frequency box (the spectrogram's labels, explorer/ui/annotations)
+            # the time-frequency box (ui/analysis/box.py): measured, or labelled with L
             ev.accept()
             self.sigBoxDrag.emit(self.mapSceneToView(ev.buttonDownScenePos()),
                                  self.mapSceneToView(ev.scenePos()), ev.isFinish())

@@ -1,6 +1,6 @@
 """Labelling in the window through its real widgets: labels beside the audio load and show,
-L labels the selection, Ctrl+M a point, Ctrl+drag a box, edges drag, Delete deletes, and undo /
-redo go back and forth through exactly the same states."""
+L labels the selection (a box after a Ctrl+drag), Ctrl+M a point, edges drag, Delete deletes,
+and undo / redo go back and forth through exactly the same states."""
 
 from __future__ import annotations
 
@@ -103,7 +103,10 @@ def test_point_at_the_playhead_and_a_box_by_ctrl_drag(qtbot, window_on, labelled
     spec = window.spectrogram
     drag(qtbot, spec, view_point(spec, 0.6, 1000.0), view_point(spec, 1.4, 3000.0),
          Qt.KeyboardModifier.ControlModifier)
-    assert window.session.selection is None  # a box, not a selection
+    # the box is the time-frequency selection (Measure measures it); L labels it as a box
+    assert window.analysis.box.box is not None
+    window.waveform.plot_widget.setFocus()
+    qtbot.keyClick(window.waveform.plot_widget, Qt.Key.Key_L)
     type_label(qtbot, window, "formant")
     (box,) = _labels(window, "boxes")
     assert box.label == "formant"

@@ -1,0 +1,72 @@
+"""The analysis process, from the window's side: started on first use (forkserver, as the
+runner's workers), kept while idle, replaced if it dies; `run` blocks a pool thread (not the
+GUI thread) until the process answers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from explorer.runner.pool import DEFAULT_START_METHOD
+from explorer.ui.analysis import child
+
+
+class AnalysisProcess:
+    """One worker process for the layers and measurements of every window."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._running: set[Future] = set()
+        #: librosa is imported and its numba code loaded in the current process
+        self.warmed = False
+        self.started = 0  # processes started (tests)
+
+    def run(self, fn, *args):
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    1, mp_context=multiprocessing.get_context(DEFAULT_START_METHOD),
+                    initializer=child.init)
+                self.warmed = False
+                self.started += 1
+            executor = self._executor
+            future = executor.submit(fn, *args)
+            self._running.add(future)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._executor is executor:
+                    self._executor = None
+            raise RuntimeError("the analysis process stopped (out of memory, or killed); "
+                               "it starts again on the next request") from None
+        finally:
+            with self._lock:
+                self._running.discard(future)
+
+    def busy(self) -> bool:
+        with self._lock:
+            return bool(self._running)
+
+    def stop(self) -> None:
+        """Ends the process at once (what it computes is dropped)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+            self.warmed = False
+        if executor is None:
+            return
+        for process in list((executor._processes or {}).values()):
+            process.terminate()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def stop_if_busy(self) -> None:
+        """A window closing: a long computation must not hold the exit; an idle process stays
+        for the next window (it is joined at once at exit)."""
+        if self.busy():
+            self.stop()
+
+
+PROCESS = AnalysisProcess()
