@@ -115,6 +115,26 @@ def connect_scheduler(address: str | None):
         raise CliError(str(exc)) from None
 
 
+def plan_folder_job(src, out, settings, *, recursive: bool, force: bool, scheduler: str | None,
+                    redo: str):
+    """The shared start of a folder job (export, features): plan what is left (resume), connect
+    the scheduler when there is work, prepare the output folder. Returns (tasks, todo, done,
+    client). `redo` words what --force does, e.g. "re-export everything"."""
+    from explorer.model import export as ex
+
+    try:
+        tasks = ex.plan(src, out, settings, recursive=recursive, force=force)
+    except ex.ParamsChanged as exc:
+        raise CliError(f"{exc}; rerun with --force to {redo} with the new parameters, or choose "
+                       "another output folder") from None
+    if not tasks:
+        raise no_audio_files(src, recursive)
+    todo, done = ex.describe(tasks)
+    client = connect_scheduler(scheduler if todo else None)
+    ex.prepare_output(out, settings, force=force)
+    return tasks, todo, done, client
+
+
 def start_method() -> str | None:
     """Fork the workers where this process runs one thread (the command itself: milliseconds,
     not a forkserver's ~0.4 s); else the runner's default."""

@@ -11,9 +11,8 @@ from explorer.cli.common import (
     PROG,
     CliError,
     add_spectrogram_options,
-    connect_scheduler,
-    no_audio_files,
     params_from_args,
+    plan_folder_job,
     positive_int,
     start_method,
 )
@@ -89,16 +88,9 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{src}: {'not a folder' if src.exists() else 'no such folder'}")
     if out.exists() and not out.is_dir():
         raise CliError(f"{out}: exists and is not a folder")
-    try:
-        tasks = ex.plan(src, out, settings, recursive=args.recursive, force=args.force)
-    except ex.ParamsChanged as exc:
-        raise CliError(f"{exc}; rerun with --force to re-export everything with the new "
-                       f"parameters, or choose another output folder") from None
-    if not tasks:
-        raise no_audio_files(src, args.recursive)
-    todo, done = ex.describe(tasks)
-    scheduler = connect_scheduler(args.scheduler if todo else None)
-    ex.prepare_output(out, settings, force=args.force)
+    tasks, todo, done, scheduler = plan_folder_job(
+        src, out, settings, recursive=args.recursive, force=args.force, scheduler=args.scheduler,
+        redo="re-export everything")
     where = f"Dask cluster {args.scheduler}" if args.scheduler else (
         "1 process" if min(args.jobs, todo) <= 1 else f"{min(args.jobs, todo)} processes")
     if todo == 0:

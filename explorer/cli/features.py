@@ -14,8 +14,7 @@ from types import SimpleNamespace
 from explorer.cli.common import (
     PROG,
     CliError,
-    connect_scheduler,
-    no_audio_files,
+    plan_folder_job,
     positive_int,
     start_method,
 )
@@ -192,16 +191,9 @@ def _run_folder(args, src: Path, params: dict) -> int:
         raise CliError(f"{out}: exists and is not a folder")
     tune_process()
     settings = FeatureSettings(args.feature, params, args.format, args.sr)
-    try:
-        tasks = ex.plan(src, out, settings, recursive=args.recursive, force=args.force)
-    except ex.ParamsChanged as exc:
-        raise CliError(f"{exc}; rerun with --force to recompute everything with the new parameters, "
-                       f"or choose another output folder") from None
-    if not tasks:
-        raise no_audio_files(src, args.recursive)
-    todo, done = ex.describe(tasks)
-    scheduler = connect_scheduler(args.scheduler if todo else None)
-    ex.prepare_output(out, settings, force=args.force)
+    tasks, todo, done, scheduler = plan_folder_job(
+        src, out, settings, recursive=args.recursive, force=args.force, scheduler=args.scheduler,
+        redo="recompute everything")
     if todo == 0:
         print(f"nothing to do: all {done} outputs in {out} are up to date (--force rewrites them)")
         return 0
