@@ -13,6 +13,7 @@ from explorer.model.dataset import scan_folder
 from explorer.model.measure import measure_one
 from explorer.model.scan import apply_dataset_flags
 from explorer.ui.dataset.rows import COLUMNS, display
+from tests.heartbeat import Heartbeat
 
 from .conftest import TRANSCRIPTS
 
@@ -176,11 +177,9 @@ def test_a_scan_can_be_cancelled_and_started_again(qtbot, tmp_path):
 def test_the_gui_thread_keeps_beating_while_a_folder_is_scanned(qtbot, tmp_path):
     """A 10 ms heartbeat QTimer never waits more than 50 ms (+ its own 10) while 600 files are
     listed, measured and shown (histograms and summary redrawn as they arrive)."""
-    import time
 
     import numpy as np
     import soundfile as sf
-    from PySide6.QtCore import QTimer
 
     from explorer.ui.dataset.view import DatasetView
 
@@ -195,24 +194,14 @@ def test_the_gui_thread_keeps_beating_while_a_folder_is_scanned(qtbot, tmp_path)
     view.resize(1200, 500)
     view.show()
     paths = scan_folder(folder)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(beat)
-    timer.start()
+    beat = Heartbeat()
     qtbot.wait(100)
-    gaps.clear()
+    beat.reset()
     with qtbot.waitSignal(view.scanFinished, timeout=120000):
         view.set_folder(paths, folder)
     qtbot.wait(200)
-    timer.stop()
+    beat.stop()
+    gaps = beat.gaps
     assert all(r is not None for r in view.model.rows)
     assert len(gaps) > 20
     # 50 ms is the target (bench/dataset_gui.py measures it); CI machines are shared and noisy,

@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF
 
 from explorer.ui.map.colours import category_colours
 from explorer.ui.map.plot import RASTER_ABOVE, MapPlot, inside_polygon
+from tests.heartbeat import Heartbeat
 
 
 def test_inside_polygon_even_odd():
@@ -53,9 +54,7 @@ def test_laying_out_10000_clips_never_stalls_the_gui_thread(qtbot):
     """A 10 ms heartbeat QTimer keeps beating while 10,000 vectors are laid out (PCA in the job
     pool), drawn, recoloured and their current clip's neighbours listed (the 50 ms target,
     with the 3x allowance the dataset view's heartbeat test has on a shared 2-core machine)."""
-    import time
 
-    from PySide6.QtCore import QTimer
 
     from explorer.model.vectors import VECTOR_SIZE
     from explorer.ui.map.view import MapView
@@ -69,26 +68,16 @@ def test_laying_out_10000_clips_never_stalls_the_gui_thread(qtbot):
     view.resize(1200, 600)
     view.show()
     qtbot.waitExposed(view)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(beat)
-    timer.start()
+    beat = Heartbeat()
     qtbot.wait(100)
-    gaps.clear()
+    beat.reset()
     with qtbot.waitSignal(view.projected, timeout=60000):
         view.set_dataset(vectors, {})
     view.show_current("/data/c00042.wav")
     view.colour_box.setCurrentIndex(view.colour_box.findData("sub-folder"))
     qtbot.wait(200)
-    timer.stop()
+    beat.stop()
+    gaps = beat.gaps
     assert len(view.plot.points) == 10000 and view.plot.rastered
     assert len(view.neighbours) == 8
     view.shutdown()  # the layout process ends

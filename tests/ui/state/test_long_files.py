@@ -11,12 +11,12 @@ import time
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import QTimer
 
 from explorer.model import overview as overview_module
 from explorer.model.overview import Overview, OverviewBuilder
 from explorer.ui.state.long_file import LONG_SECONDS_ENV, LongClip, LongSpectrogram
 from tests.conftest import SAMPLES
+from tests.heartbeat import Heartbeat
 
 SR = 8000
 MINUTES = 20
@@ -52,26 +52,6 @@ def slow_summaries(monkeypatch):
         add(self, block)
 
     monkeypatch.setattr(OverviewBuilder, "add", slow_add)
-
-
-class Heartbeat:
-    """A 10 ms timer recording the largest gap between two of its ticks."""
-
-    def __init__(self) -> None:
-        self.max_gap = 0.0
-        self.last = time.perf_counter()
-        self.timer = QTimer(interval=10)
-        self.timer.timeout.connect(self._tick)
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.max_gap = max(self.max_gap, now - self.last)
-        self.last = now
-
-    def stop(self) -> float:
-        self.timer.stop()
-        return self.max_gap
 
 
 def test_long_file_opens_from_summaries_and_tiles(qtbot, make_window, long_wav, long_threshold):
