@@ -14,6 +14,7 @@ from explorer.model import projection
 from explorer.model.scan import apply_dataset_flags, scan_dataset
 from explorer.model.similarity import NEAR_DUPLICATE_DISTANCE, near_duplicate_pairs, nearest, standardise
 from explorer.model.vectors import VECTOR_SIZE, clip_vector
+from tests import needs
 from tests.model.map_data import TYPES, write_types
 
 
@@ -63,8 +64,8 @@ def test_scan_gives_a_vector_per_readable_file_beside_the_19_columns(types_scan)
 
 @pytest.mark.parametrize("method", ["pca", "tsne", "umap"])
 def test_the_map_puts_each_sound_type_together(types_scan, method):
-    if method == "umap" and not projection.umap_available():
-        pytest.skip("umap-learn (the `map` extra) is not installed")
+    if method == "umap":
+        needs.module("umap", "needs umap-learn (the `map` extra)")
     kinds, report = types_scan
     paths = sorted(kinds)
     vectors = np.stack([report.vectors[str(p)] for p in paths])
