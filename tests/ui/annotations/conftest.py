@@ -38,6 +38,11 @@ def window_on(qtbot, make_window):
         window.open_paths([str(audio)])
         wait_loaded(qtbot, window, audio)
         qtbot.waitUntil(lambda: window.annotations.path == audio)
+        # the spectrogram drawn and its overlay redrawn over the whole clip (labels are drawn
+        # for the x range in view, which is the clip's once the spectrogram is shown)
+        overlay = window.annotations.spectrogram_overlay
+        qtbot.waitUntil(lambda: window.spectrogram.spec is not None, timeout=20000)
+        qtbot.waitUntil(lambda: not overlay._timer.isActive())
         return window
 
     return make
