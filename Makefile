@@ -19,9 +19,19 @@ TEST_PACKAGES := $(RUN_PACKAGES) pulseaudio pulseaudio-utils libasound2-plugins 
 run: system-run $(STAMP)
 	$(VENV)/bin/audio-explorer $(ARGS)
 
+# Most tests wait on subprocesses, compilers, files and Qt events: they run two at a time
+# (pytest-xdist). The ones that time the GUI thread, play real sound or drive real windows under
+# Xvfb run alone, after them, on a quiet machine.
+SERIAL_TESTS := tests/audio tests/e2e tests/test_desktop.py tests/ui/playback tests/ui/live \
+                tests/ui/state/test_long_files.py tests/ui/analysis/test_background.py \
+                tests/ui/dataset/test_view.py tests/ui/map/test_plot.py \
+                tests/ui/compare/test_ab_sound.py tests/ui/annotations/test_crash.py \
+                tests/ui/files/test_browser_keys.py tests/ui/files/test_files_and_info.py
+
 test: system-test $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(addprefix --ignore=,$(SERIAL_TESTS)) tests
+	$(PY) -m pytest $(PYTEST_ARGS) $(SERIAL_TESTS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check explorer tests bench
