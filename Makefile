@@ -30,6 +30,8 @@ SERIAL_TESTS := tests/audio tests/e2e tests/test_desktop.py tests/ui/playback te
 
 test: system-test $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
+	@# librosa's numba code compiled once, before two test processes would write its cache at once
+	$(PY) -c "from explorer.model.analysis.warmup import warm_up; warm_up()"
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(addprefix --ignore=,$(SERIAL_TESTS)) tests
 	$(PY) -m pytest $(PYTEST_ARGS) $(SERIAL_TESTS)
 
