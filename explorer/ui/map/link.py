@@ -73,7 +73,9 @@ class MapLink(QObject):
         rows = {str(model.paths[i]): r for i, r in enumerate(model.rows) if r is not None}
         texts = {str(p): t for p, t in model.transcripts.items()}
         vectors = {p: v for p, v in self.vectors.items() if p in rows}
-        self.view.set_dataset(vectors, rows, texts, model.root)
+        labels = {str(p): ", ".join(sorted(values))
+                  for p, values in getattr(model, "label_values", {}).items() if values}
+        self.view.set_dataset(vectors, rows, texts, model.root, labels)
         self.view.show_current(self.window.session.path)
 
     # ---- the table --------------------------------------------------------------------------

@@ -64,6 +64,7 @@ class MapView(QWidget):
         self.neighbours: list[str] = []
         self.hover_text = ""
         self.selection: set[str] | None = None
+        self.labels: dict[str, str] = {}
 
         self.method_box = QComboBox()
         for method in available_methods():
@@ -75,6 +76,7 @@ class MapView(QWidget):
             self.colour_box.addItem(name, name)
         for name in colours.NUMERIC:
             self.colour_box.addItem(name, name)
+        self.colour_box.addItem("label", "label")  # the file's label values (annotations)
         self.colour_box.addItem("flags", "flags")
         for flag in ALL_FLAGS:
             self.colour_box.addItem(f"flag: {flag}", f"flag:{flag}")
@@ -145,11 +147,14 @@ class MapView(QWidget):
 
     # ---- data -------------------------------------------------------------------------------
     def set_dataset(self, vectors: dict[str, np.ndarray], rows: dict[str, Any],
-                    transcripts: dict[str, str] | None = None, root: str | Path | None = None) -> None:
-        """The clips with a vector, in a stable order; projected in the background."""
+                    transcripts: dict[str, str] | None = None, root: str | Path | None = None,
+                    labels: dict[str, str] | None = None) -> None:
+        """The clips with a vector, in a stable order; projected in the background. `labels`:
+        each file's label values as one text (colour by label)."""
         self.paths = sorted(p for p, v in vectors.items() if v is not None)
         self.rows = dict(rows)
         self.transcripts = dict(transcripts or {})
+        self.labels = dict(labels or {})
         self.root = str(root) if root is not None else None
         self.vectors = np.stack([vectors[p] for p in self.paths]) if self.paths else np.zeros((0, 0))
         self.selection = None
@@ -199,6 +204,8 @@ class MapView(QWidget):
         rows = [self.rows.get(p) for p in self.paths]
         if name == "sub-folder":
             return [colours.sub_folder(p, self.root) for p in self.paths]
+        if name == "label":
+            return [self.labels.get(p, "") for p in self.paths]
         if name == "flags":
             return [(r.flag_list[0] if r is not None and r.flag_list else "") for r in rows]
         if name.startswith("flag:"):

@@ -165,6 +165,22 @@ def test_colour_by_a_column_gives_one_brush_per_category(map_window):
         set(n for n, f in zip(names, flagged, strict=True) if not f)
 
 
+def test_colour_by_label_gives_one_brush_per_label_value(map_window):
+    _window, link, _kinds = map_window
+    view = link.view
+    labels = {p: ("robin" if i % 3 == 0 else "wren" if i % 3 == 1 else "") for i, p in
+              enumerate(view.paths)}
+    view.labels = labels
+    view.colour_box.setCurrentIndex(view.colour_box.findData("label"))
+    names = [b.color().name() for b in view.plot.scatter.data["brush"]]
+    by_value = {}
+    for path, name in zip(view.paths, names, strict=True):
+        by_value.setdefault(labels[path], set()).add(name)
+    assert all(len(c) == 1 for c in by_value.values())  # one colour per label value
+    assert len(set().union(*by_value.values())) == 3  # robin, wren and unlabelled differ
+    assert "robin" in view.legend.text() and "wren" in view.legend.text()
+
+
 def test_neighbours_play_in_turn_each_to_its_end(qtbot, map_window):
     window, link, _kinds = map_window
     view = link.view
