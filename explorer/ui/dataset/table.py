@@ -105,7 +105,7 @@ class DatasetTableModel(QAbstractTableModel):
 
     def _changed_all(self) -> None:
         """New values: a filtered or sorted table is worked out again; else its cells repaint."""
-        if self.filters.active or self._sort is not None or getattr(self, "only", None) is not None:
+        if self.filters.active or self._sort is not None or self.only is not None:
             self.refilter()
         elif self.visible:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.visible) - 1,
@@ -158,7 +158,7 @@ class DatasetTableModel(QAbstractTableModel):
 
     def refilter(self) -> None:
         f = self.filters
-        only = getattr(self, "only", None)
+        only = self.only
         keep = [i for i in range(len(self.paths))
                 if (not f.active or f.accepts(self._text[i], self.rows[i], self.transcript(i),
                                               self.label_values.get(self.paths[i], frozenset())))
