@@ -143,3 +143,44 @@ def start_method() -> str | None:
     from explorer.runner import SINGLE_THREAD_START_METHOD
 
     return SINGLE_THREAD_START_METHOD if threading.active_count() == 1 else None
+
+
+def run_folder_job(run, tasks, todo: int, scheduler, name=str) -> int:
+    """The shared end of a folder job (export, features): `run(progress)` with a progress bar on
+    stderr and a line per failed file (`name(path)` names it), Ctrl+C said as how far it got
+    (run again to resume), the summary line; the exit code (0, 1 some failed, 2 stopped, 130)."""
+    from explorer.cli.progress import ProgressLine
+    from explorer.model import export as ex
+
+    bar = ProgressLine(sys.stderr, todo)
+
+    def progress(p) -> None:
+        r = p.result
+        if r is not None and not r.ok:
+            bar.message(f"{PROG}: failed {terminal_safe(shown(name(r.src)))}: "
+                        f"{terminal_safe(shown(r.reason or ''))}")
+        elif r is not None and getattr(r, "warning", None):
+            bar.message(f"{PROG}: warning: {terminal_safe(shown(name(r.src)))}: "
+                        f"{terminal_safe(r.warning)}")
+        bar.update(p)
+
+    started = ex.file_clock_ns()
+    try:
+        summary = run(progress)
+    except KeyboardInterrupt:
+        bar.close()
+        written = ex.written_since(tasks, started)  # results in flight when Ctrl+C came included
+        print(f"{PROG}: interrupted after {written} of {todo} files; run the same command again "
+              f"to resume", file=sys.stderr)
+        return 130
+    finally:
+        if scheduler is not None:
+            scheduler.close()
+    bar.close()
+    if summary.stopped:
+        print(f"{PROG}: stopped: {terminal_safe(shown(summary.stopped))}", file=sys.stderr)
+    rate = f" ({summary.rate:.1f} files/s)" if summary.written + summary.failed else ""
+    left = f", {summary.left} not written" if summary.left else ""
+    print(f"{summary.written} written, {summary.up_to_date} skipped (already done), "
+          f"{summary.failed} failed{left}, in {summary.seconds:.1f} s{rate}")
+    return 2 if summary.stopped else 1 if summary.failed else 0

@@ -8,16 +8,14 @@ import sys
 from pathlib import Path
 
 from explorer.cli.common import (
-    PROG,
     CliError,
     add_spectrogram_options,
     params_from_args,
     plan_folder_job,
     positive_int,
+    run_folder_job,
     start_method,
 )
-from explorer.cli.progress import ProgressLine
-from explorer.model.names import shown, terminal_safe
 
 EXPORT_HELP = """\
 Writes one spectrogram per audio file of SRC_DIR into OUT_DIR, mirroring the folder tree
@@ -98,39 +96,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"exporting {todo} of {len(tasks)} files to {out} with {where}"
               + (f" ({done} already up to date)" if done else ""), file=sys.stderr)
-    bar = ProgressLine(sys.stderr, todo)
-
-    def progress(p) -> None:
-        r = p.result
-        if r is not None and not r.ok:
-            bar.message(f"{PROG}: failed {terminal_safe(shown(_shown(r.src, src)))}: "
-                        f"{terminal_safe(shown(r.reason or ''))}")
-        elif r is not None and r.warning:
-            bar.message(f"{PROG}: warning: {terminal_safe(shown(_shown(r.src, src)))}: "
-                        f"{terminal_safe(r.warning)}")
-        bar.update(p)
-
-    started = ex.file_clock_ns()
-    try:
-        summary = ex.run_export(tasks, settings, jobs=args.jobs, progress=progress,
-                                scheduler=scheduler, start_method=start_method())
-    except KeyboardInterrupt:
-        bar.close()
-        written = ex.written_since(tasks, started)  # results in flight when Ctrl+C came included
-        print(f"{PROG}: interrupted after {written} of {todo} files; run the same command again "
-              f"to resume", file=sys.stderr)
-        return 130
-    finally:
-        if scheduler is not None:
-            scheduler.close()
-    bar.close()
-    if summary.stopped:
-        print(f"{PROG}: stopped: {terminal_safe(shown(summary.stopped))}", file=sys.stderr)
-    rate = f" ({summary.rate:.1f} files/s)" if summary.written + summary.failed else ""
-    left = f", {summary.left} not written" if summary.left else ""
-    print(f"{summary.written} written, {summary.up_to_date} skipped (already done), "
-          f"{summary.failed} failed{left}, in {summary.seconds:.1f} s{rate}")
-    return 2 if summary.stopped else 1 if summary.failed else 0
+    return run_folder_job(
+        lambda progress: ex.run_export(tasks, settings, jobs=args.jobs, progress=progress,
+                                       scheduler=scheduler, start_method=start_method()),
+        tasks, todo, scheduler, name=lambda path: _shown(path, src))
 
 
 def _shown(path: Path, root: Path) -> str:

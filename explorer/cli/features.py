@@ -16,6 +16,7 @@ from explorer.cli.common import (
     CliError,
     plan_folder_job,
     positive_int,
+    run_folder_job,
     start_method,
 )
 from explorer.cli.progress import ProgressLine
@@ -178,7 +179,6 @@ def _run_file(args, path: Path, params: dict, fmt: str | None) -> int:
 
 
 def _run_folder(args, src: Path, params: dict) -> int:
-    from explorer.model import export as ex
     from explorer.model.analysis.outputs import FeatureSettings, run_features
     from explorer.runner import tune_process
 
@@ -199,32 +199,7 @@ def _run_folder(args, src: Path, params: dict) -> int:
         return 0
     print(f"{args.feature} of {todo} of {len(tasks)} files to {out}"
           + (f" ({done} already up to date)" if done else ""), file=sys.stderr)
-    bar = ProgressLine(sys.stderr, todo)
-
-    def progress(p) -> None:
-        r = p.result
-        if r is not None and not r.ok:
-            bar.message(f"{PROG}: failed {terminal_safe(shown(r.src))}: "
-                        f"{terminal_safe(shown(r.reason or ''))}")
-        bar.update(p)
-
-    started = ex.file_clock_ns()
-    try:
-        summary = run_features(tasks, settings, jobs=args.jobs, progress=progress, scheduler=scheduler,
-                               start_method=start_method())
-    except KeyboardInterrupt:
-        bar.close()
-        written = ex.written_since(tasks, started)
-        print(f"{PROG}: interrupted after {written} of {todo} files; run the same command again to resume",
-              file=sys.stderr)
-        return 130
-    finally:
-        if scheduler is not None:
-            scheduler.close()
-    bar.close()
-    if summary.stopped:
-        print(f"{PROG}: stopped: {terminal_safe(shown(summary.stopped))}", file=sys.stderr)
-    left = f", {summary.left} not written" if summary.left else ""
-    print(f"{summary.written} written, {summary.up_to_date} skipped (already done), "
-          f"{summary.failed} failed{left}, in {summary.seconds:.1f} s")
-    return 2 if summary.stopped else 1 if summary.failed else 0
+    return run_folder_job(
+        lambda progress: run_features(tasks, settings, jobs=args.jobs, progress=progress,
+                                      scheduler=scheduler, start_method=start_method()),
+        tasks, todo, scheduler)

@@ -17,6 +17,7 @@ def main(out: Path) -> None:
 
     app = QApplication.instance() or QApplication([])
     from explorer.resources import samples_dir
+    from explorer.ui.shell.app import close_window
     from explorer.ui.shell.main_window import MainWindow
 
     window = MainWindow(player=None)
@@ -65,7 +66,7 @@ def main(out: Path) -> None:
     open_sample("trumpet_44k_stereo_24bit.wav")
     layers_on("cqt", "pyin", "onsets", "beats", "rms")
     shot("analysis-cqt-trumpet.png")
-    window.shutdown()
+    close_window(window)
 
 
 if __name__ == "__main__":

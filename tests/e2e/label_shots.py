@@ -77,7 +77,7 @@ def shoot(app, window, audio: Path, shot: Path, setup=None) -> None:
 
 
 def main(work: Path, out: Path) -> int:
-    from explorer.ui.shell.app import make_application
+    from explorer.ui.shell.app import close_window, make_application
 
     work.mkdir(parents=True, exist_ok=True)
     speech = work / "speech_198-209-0000.wav"
@@ -113,7 +113,7 @@ def main(work: Path, out: Path) -> int:
 
     shoot(app, window, speech, out / "labels-speech.png", speech_view)
     shoot(app, window, robin, out / "labels-robin.png", robin_view)
-    window.shutdown()
+    close_window(window)
     return 0
 
 

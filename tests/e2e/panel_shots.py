@@ -26,7 +26,7 @@ def main(out_dir: Path) -> int:
     from PySide6.QtWidgets import QDockWidget
 
     from explorer.resources import samples_dir
-    from explorer.ui.shell.app import make_application
+    from explorer.ui.shell.app import close_window, make_application
     from tests.ui.panel_fit import problems
 
     app = make_application([sys.argv[0]])
@@ -56,7 +56,7 @@ def main(out_dir: Path) -> int:
                           "window": [window.width(), window.height()],
                           "dock": [dock.x(), dock.width()],
                           "centre": window.centralWidget().width()}), flush=True)
-    window.shutdown()
+    close_window(window)
     return 0
 
 

@@ -27,7 +27,8 @@ def test_pitch_and_cqt_screenshots(tmp_path):
         env = dict(os.environ, DISPLAY=display,
                    AUDIO_EXPLORER_SETTINGS_DIR=str(tmp_path / "settings"))
         env.pop("QT_QPA_PLATFORM", None)  # a real window
-        run = subprocess.run([sys.executable, "-m", "tests.e2e.analysis_shots", str(tmp_path)],
+        run = subprocess.run([sys.executable, "-X", "faulthandler", "-m", "tests.e2e.analysis_shots",
+                              str(tmp_path)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-3000:]
     shots = [Path(line) for line in run.stdout.splitlines() if line.endswith(".png")]

@@ -40,7 +40,8 @@ def test_right_hand_tabs_fit_a_maximised_window(tmp_path, width, height):
         env = dict(os.environ, DISPLAY=display,
                    AUDIO_EXPLORER_SETTINGS_DIR=str(tmp_path / "settings"))
         env.pop("QT_QPA_PLATFORM", None)  # a real window
-        run = subprocess.run([sys.executable, "-m", "tests.e2e.panel_shots", str(tmp_path)],
+        run = subprocess.run([sys.executable, "-X", "faulthandler", "-m", "tests.e2e.panel_shots",
+                              str(tmp_path)],
                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     tabs = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]

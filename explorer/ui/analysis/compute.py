@@ -31,21 +31,26 @@ class LayerData:
         return np.asarray(self.result.times, dtype=np.float64) + self.offset
 
 
+def signal_start(clip, span: tuple[float, float]) -> float:
+    """Where a span's signal starts: on a sample."""
+    return max(0, int(round(span[0] * clip.sample_rate))) / clip.sample_rate
+
+
 def signal_of(clip, span: tuple[float, float] | None) -> tuple[np.ndarray, float]:
     """The mono signal librosa gets (`librosa.load(path, sr=None, mono=True)`'s) and its start."""
     if span is None:
         return clip.mono(), 0.0
-    a = max(0, int(round(span[0] * clip.sample_rate)))
-    part = clip.slice(a / clip.sample_rate, span[1])
-    return part.mono(), a / clip.sample_rate
+    start = signal_start(clip, span)
+    return clip.slice(start, span[1]).mono(), start
 
 
 def layer_job(feature: str, clip, span, params: dict) -> LayerData:
     """Pool thread: the signal here, the model's librosa call in the analysis process."""
     from explorer.ui.analysis.worker import PROCESS
 
-    y, offset = signal_of(clip, span)
-    parts = PROCESS.run(child.layer, feature, y, clip.sample_rate, params)
+    offset = 0.0 if span is None else signal_start(clip, span)
+    parts = PROCESS.run_layer(clip, span, lambda: signal_of(clip, span)[0], feature,
+                              clip.sample_rate, params)
     return LayerData(parts.result, offset, parts.seconds, span, dict(params), parts.display,
                      parts.frequencies)
 

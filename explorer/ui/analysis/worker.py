@@ -23,6 +23,8 @@ class AnalysisProcess:
         #: librosa is imported and its numba code loaded in the current process
         self.warmed = False
         self.started = 0  # processes started (tests)
+        self.signals_sent = 0  # signals sent to the process (tests)
+        self._sent: tuple[object, object, object] | None = None  # (source, span, executor)
 
     def run(self, fn, *args):
         with self._lock:
@@ -46,6 +48,28 @@ class AnalysisProcess:
         finally:
             with self._lock:
                 self._running.discard(future)
+
+    def run_layer(self, source, span, signal, feature: str, sr: int, params: dict):
+        """child.layer on `signal()` (the samples of `source`, a clip, over `span`), sent to the
+        process once: the next layers of the same source and span name it by key."""
+        key = f"{id(source)}:{span}"
+        with self._lock:
+            sent = self._sent
+            kept = (sent is not None and sent[0] is source and sent[1] == span
+                    and sent[2] is self._executor)
+        if kept:
+            parts = self.run(child.layer_on, key, None, feature, sr, params)
+            if parts is not None:
+                return parts
+        y = signal()
+        with self._lock:  # a strong reference: no other clip can take this one's id meanwhile
+            self._sent = (source, span, self._executor)
+            self.signals_sent += 1
+        parts = self.run(child.layer_on, key, y, feature, sr, params)
+        with self._lock:
+            if self._sent is not None and self._sent[2] is None:  # the process started here
+                self._sent = (source, span, self._executor)
+        return parts
 
     def busy(self) -> bool:
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,7 @@ def run(paths: Sequence[str] = ()) -> int:
     """Open the window on `paths` (files/folders; the bundled samples when empty); exit code.
 
     When the app already runs for this user, the paths go to that window and this process exits."""
+    faulthandler.enable()  # a crash in Qt's C++ prints where it happened
     app = make_application()
     from explorer.ui.shell.single_instance import InstanceServer, display_name, send_to_running
 
@@ -71,8 +73,19 @@ def run(paths: Sequence[str] = ()) -> int:
     window.open_initial(list(paths))
     code = app.exec()
     server.close()
-    window.shutdown()
+    close_window(window)
     return int(code)
+
+
+def close_window(window) -> None:
+    """Stops the window's work and deletes its widgets while the application still exists: left
+    to the interpreter's exit, the QApplication may be deleted first, and widgets deleted after
+    it crash the process (a SIGSEGV after the last line, seen under load)."""
+    import shiboken6
+
+    window.shutdown()
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
 
 
 def _bring_forward(window, paths: list[str]) -> None:

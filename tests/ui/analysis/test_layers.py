@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from explorer.model.analysis.features import PITCH_FMAX, PITCH_FMIN
+from explorer.ui.analysis.worker import PROCESS
 from explorer.ui.spectrogram.axes import axis_coordinates
 from tests.ui.analysis.conftest import show_layer
 
@@ -173,6 +174,7 @@ def test_a_newer_request_supersedes_and_a_new_clip_recomputes(qtbot, window_on, 
     window = window_on(robin_path)
     layers = window.analysis.layers
     show_layer(qtbot, window, "rms")
+    sent = PROCESS.signals_sent
     # three changes in a row: only the last one's result is shown
     for length in (1024, 4096, 512):
         layers.set_param("rms", "frame_length", length)
@@ -183,6 +185,7 @@ def test_a_newer_request_supersedes_and_a_new_clip_recomputes(qtbot, window_on, 
     y, sr = librosa.load(robin_path, sr=None, mono=True)
     _, drawn = window.analysis.strip.curves["rms"].getOriginalDataset()
     np.testing.assert_allclose(drawn, librosa.feature.rms(y=y, frame_length=512)[0], rtol=1e-5)
+    assert PROCESS.signals_sent == sent  # the process kept the clip's signal: named, not sent
     # another clip: the layer is recomputed on it, with the same parameters
     window.open_paths([str(trumpet_path)])
     qtbot.waitUntil(lambda: layers.data["rms"] is not None and window.session.loaded.original.path
@@ -190,3 +193,4 @@ def test_a_newer_request_supersedes_and_a_new_clip_recomputes(qtbot, window_on, 
     y, sr = librosa.load(trumpet_path, sr=None, mono=True)
     _, drawn = window.analysis.strip.curves["rms"].getOriginalDataset()
     np.testing.assert_allclose(drawn, librosa.feature.rms(y=y, frame_length=512)[0], rtol=1e-5)
+    assert PROCESS.signals_sent == sent + 1  # the new clip's signal, once

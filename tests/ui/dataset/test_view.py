@@ -15,7 +15,23 @@ from explorer.model.scan import apply_dataset_flags
 from explorer.ui.dataset.rows import COLUMNS, display
 from tests.heartbeat import Heartbeat
 
-from .conftest import TRANSCRIPTS
+from .conftest import TRANSCRIPTS, make_dataset
+
+
+@pytest.fixture(scope="module")
+def _shared_dataset(tmp_path_factory):
+    root = tmp_path_factory.mktemp("dataset")
+    return make_dataset(root / "data"), root / "scan-cache"
+
+
+@pytest.fixture
+def dataset_dir(_shared_dataset, monkeypatch):
+    """This module's tests only read the dataset: one folder, and one scan cache, so that the
+    first test's scan measures it and the others' read the cache (scanning itself is tested
+    on folders of their own below)."""
+    folder, cache = _shared_dataset
+    monkeypatch.setenv("AUDIO_EXPLORER_CACHE_DIR", str(cache))
+    return folder
 
 
 def expected_rows(folder: Path) -> dict[Path, object]:

@@ -16,12 +16,21 @@ from tests.model.map_data import write_types
 from tests.model.test_projection import purity
 
 
-@pytest.fixture
-def types_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("AUDIO_EXPLORER_CACHE_DIR", str(tmp_path / "cache"))
-    folder = tmp_path / "types"
+@pytest.fixture(scope="module")
+def _shared_types(tmp_path_factory):
+    root = tmp_path_factory.mktemp("map")
+    folder = root / "types"
     kinds = write_types(folder)
     (folder / "tone_03.txt").write_text("a pure tone at two hundred and eighty hertz\n")
+    return folder, kinds, root / "cache"
+
+
+@pytest.fixture
+def types_dir(_shared_types, monkeypatch):
+    """The tests only read the folder: it is written once and its scan cache shared, so the
+    first test's scan measures it and the others' read the cache."""
+    folder, kinds, cache = _shared_types
+    monkeypatch.setenv("AUDIO_EXPLORER_CACHE_DIR", str(cache))
     return folder, kinds
 
 
