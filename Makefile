@@ -21,8 +21,11 @@ run: system-run $(STAMP)
 
 # Most tests wait on subprocesses, compilers, files and Qt events: they run two at a time
 # (pytest-xdist). The ones that time the GUI thread, play real sound or drive real windows under
-# Xvfb run alone, after them, on a quiet machine.
-SERIAL_TESTS := tests/audio tests/e2e tests/test_desktop.py tests/ui/playback tests/ui/live \
+# Xvfb run alone, after them, on a quiet machine (screenshots on a private Xvfb are not timed:
+# they run in parallel). worksteal: an idle worker takes tests queued for the busy one.
+SERIAL_TESTS := tests/audio tests/e2e/test_ci_needs_tools.py tests/e2e/test_desktop_launch.py \
+                tests/e2e/test_display_instances.py tests/e2e/test_drag_e2e.py \
+                tests/e2e/test_gui_e2e.py tests/e2e/test_package.py tests/test_desktop.py tests/ui/playback tests/ui/live \
                 tests/ui/state/test_long_files.py tests/ui/analysis/test_background.py \
                 tests/ui/dataset/test_view.py tests/ui/map/test_plot.py \
                 tests/ui/compare/test_ab_sound.py tests/ui/annotations/test_crash.py \
@@ -32,7 +35,7 @@ test: system-test $(STAMP)
 	$(VENV)/bin/lint-imports --no-cache
 	@# librosa's numba code compiled once, before two test processes would write its cache at once
 	$(PY) -c "from explorer.model.analysis.warmup import warm_up; warm_up()"
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS) $(addprefix --ignore=,$(SERIAL_TESTS)) tests
+	$(PY) -m pytest -n 2 --dist worksteal $(PYTEST_ARGS) $(addprefix --ignore=,$(SERIAL_TESTS)) tests
 	$(PY) -m pytest $(PYTEST_ARGS) $(SERIAL_TESTS)
 
 lint: $(STAMP)
