@@ -103,8 +103,6 @@ def blockwise_problem(name: str, params: dict[str, Any]) -> str | None:
     """Why `name` with `params` cannot be computed block-wise exactly (None: it can)."""
     if name in WHOLE_ONLY:
         return WHOLE_ONLY[name]
-    if name == "cqt" and "tuning" in params and params["tuning"] is None:
-        return "tuning=None estimates the tuning from the whole signal (give --tuning)"
     mode = params.get("pad_mode", "constant")
     if params.get("center", True) and mode not in EDGE_PAD_MODES:
         return f"pad_mode={mode!r} pads with values of the whole signal"
@@ -320,13 +318,40 @@ def _cqt_margin(sr: int, params: dict[str, Any]) -> int:
     return int(np.ceil(CQT_MARGIN_FILTERS * float(np.max(lengths)) / hop)) * hop
 
 
+def _cqt_tuning(signal, block_frames, progress, cancelled, bins_per_octave: int) -> float:
+    """`estimate_tuning(y=whole signal, sr, bins_per_octave)` (what cqt does with tuning=None):
+    piptrack's peaks of every block's magnitude STFT (its defaults: n_fft 2048, hop 512, centred),
+    then librosa's median threshold and pitch_tuning on all of them."""
+    sr = signal.sr
+    pitches, mags = [], []
+
+    def peaks(chunk: np.ndarray) -> np.ndarray:
+        S = np.abs(librosa.stft(chunk, n_fft=2048, hop_length=512, center=False))  # power 1
+        pitch, mag = librosa.piptrack(S=S, sr=sr, n_fft=2048)
+        mask = pitch > 0
+        pitches.append(pitch[mask])
+        mags.append(mag[mask])
+        return np.empty(0)
+
+    _run_blocks(signal, 2048, 512, True, "constant", block_frames, peaks, progress, cancelled, 0, 2)
+    pitch, mag = np.concatenate(pitches), np.concatenate(mags)
+    threshold = np.median(mag) if mag.size else 0.0
+    return float(librosa.pitch_tuning(pitch[mag >= threshold], bins_per_octave=bins_per_octave))
+
+
 def _cqt(signal, params, block_frames, progress, cancelled) -> np.ndarray:
     """np.abs(librosa.cqt) of each block with a margin of signal each side, its own frames kept.
     The first block starts at sample 0 and the last ends at the file's end, so librosa pads the
     file's edges itself; elsewhere the frames kept are a margin away from the block's edges."""
     sr, n = signal.sr, signal.n_samples
+    passes = 1
+    if "tuning" in params and params["tuning"] is None:  # librosa estimates it from the signal
+        bpo = int(params.get("bins_per_octave", 12))
+        params = {**params, "tuning": _cqt_tuning(signal, block_frames, progress, cancelled, bpo)}
+        passes = 2
     hop = hop_of("cqt", params)
     margin = _cqt_margin(sr, params)
+    kwargs = call_kwargs("cqt", sr, params)
     step = max(1, block_frames)
     parts = []
     f0 = 0
@@ -336,11 +361,11 @@ def _cqt(signal, params, block_frames, progress, cancelled) -> np.ndarray:
         stop = (f0 + step) * hop + margin
         last = stop >= n
         chunk = np.asarray(signal.read(start, n if last else stop), dtype=np.float32)
-        out = np.abs(librosa.cqt(chunk, **call_kwargs("cqt", sr, params)))
+        out = np.abs(librosa.cqt(chunk, **kwargs))
         first = (f0 * hop - start) // hop
         parts.append(out[:, first:] if last else out[:, first : first + step])
         if progress is not None:
-            progress(n if last else (f0 + step) * hop, n)
+            progress((passes - 1) * n + (n if last else (f0 + step) * hop), passes * n)
         if last:
             return np.concatenate(parts, axis=-1)
         f0 += step
