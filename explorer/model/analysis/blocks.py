@@ -11,9 +11,17 @@ What is global in a feature stays global, computed by librosa on small arrays:
   on the whole mel spectrogram / envelope, as librosa's own function with S= / onset_envelope=.
 - chroma: the tuning librosa estimates from the whole signal (piptrack's peaks above their
   median magnitude) is estimated from the peaks of every block (a first pass), then fixed.
-Not block-wise: pyin (its Viterbi decoding runs over the whole signal, ~1.2k states per frame:
-gigabytes for an hour) and cqt (librosa resamples the whole signal octave by octave); they need
-the whole signal in memory (`WHOLE_ONLY` says why; the CLI points to --offset/--duration).
+- cqt: librosa.cqt on blocks of frames with CQT_MARGIN_FILTERS longest filters of signal on
+  each side, starting on a whole hop (its octave-by-octave resampling factors divide the hop, so
+  each block is resampled at the whole signal's sample phase); the first block starts at sample
+  0 and the last ends at the file's end, where librosa pads. Equal to float32 rounding (soxr
+  sums over other lengths). tuning=None: estimate_tuning's peaks from every block first.
+- pyin: each frame's yin and observation probabilities are local (voiced_prob: exact), but the
+  Viterbi decoding is global (~1.2k states per frame: gigabytes of probabilities for an hour).
+  Each block is decoded with PYIN_MARGIN_SECONDS of frames on both sides and its middle kept:
+  equal to the whole signal's path where the paths have converged within the margin (they do
+  within ~0.5 s on the tested speech), not by a theorem.
+Not block-wise: paddings that read the other end of the signal (pad_mode='wrap', ...).
 """
 
 from __future__ import annotations
@@ -33,8 +41,6 @@ from explorer.model.analysis.features import (
     wrap_result,
 )
 
-#: Features (and parameters) that still need the whole signal, and why.
-WHOLE_ONLY: dict[str, str] = {}
 #: Paddings that depend only on the samples at the signal's edge.
 EDGE_PAD_MODES = ("constant", "edge", "reflect", "symmetric")
 #: Frames per block: 8192 frames of 2048 samples hold ~70 MB of complex STFT.
@@ -101,8 +107,6 @@ class NotBlockwise(ValueError):
 
 def blockwise_problem(name: str, params: dict[str, Any]) -> str | None:
     """Why `name` with `params` cannot be computed block-wise exactly (None: it can)."""
-    if name in WHOLE_ONLY:
-        return WHOLE_ONLY[name]
     mode = params.get("pad_mode", "constant")
     if params.get("center", True) and mode not in EDGE_PAD_MODES:
         return f"pad_mode={mode!r} pads with values of the whole signal"
@@ -154,7 +158,7 @@ def compute_feature_blockwise(
     **params: Any,
 ) -> FeatureResult:
     """`compute_feature(name, whole signal, sr, **params)`, reading `block_frames` frames at a time.
-    Raises NotBlockwise for pyin and cqt (and paddings that need the whole signal)."""
+    Raises NotBlockwise for paddings that need the whole signal."""
     problem = blockwise_problem(name, params)
     if problem:
         raise NotBlockwise(f"{name} cannot be computed block by block: {problem}")
