@@ -36,8 +36,8 @@ Computes one of librosa's analyses with librosa's own function, parameter names 
   mfcc, chroma          librosa.feature.mfcc, librosa.feature.chroma_stft
   cqt                   np.abs(librosa.cqt(...)); its CSV columns are note names (A4 = 440 Hz)
 The signal is librosa.load(PATH, sr=None, mono=True) (--sr, --offset, --duration: librosa.load's).
-A file longer than 10 minutes is read block by block with the same values (pyin and cqt need
-the whole signal: give them a part with --offset/--duration).
+A file longer than 10 minutes is read block by block with the same values (cqt: to float32
+rounding; pyin: each block decoded with 5 s of context each side, where its path has converged).
 
 Outputs: .npy holds exactly the array librosa returns (its shape and dtype; pyin: f0 with NaN
 where unvoiced); .csv has a time column (seconds) then one column per row of the array; --json
@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_file(args, path: Path, params: dict, fmt: str | None) -> int:
-    from explorer.model.analysis.outputs import TooLong, feature_of_file, json_summary, write_result
+    from explorer.model.analysis.outputs import feature_of_file, json_summary, write_result
     from explorer.model.errors import AudioFileError
 
     bar = None
@@ -155,8 +155,6 @@ def _run_file(args, path: Path, params: dict, fmt: str | None) -> int:
             warnings.simplefilter("always")
             result = feature_of_file(path, args.feature, params, sr=args.sr, offset=args.offset,
                                      duration=args.duration, progress=progress)
-    except TooLong as exc:
-        raise CliError(str(exc)) from None
     except (AudioFileError, OSError):
         raise
     except Exception as exc:  # librosa's ParameterError and friends: what it says, in one line

@@ -131,10 +131,20 @@ def test_a_long_file_is_read_block_by_block_with_the_same_values(tmp_path):
     assert r.returncode == 0, r.stderr
     mono, _ = librosa.load(path, sr=None, mono=True)
     np.testing.assert_array_equal(np.load(tmp_path / "r.npy"), librosa.feature.rms(y=mono))
-    r = run("features", path, "-f", "pyin", "-o", tmp_path / "p.npy", env=env)
-    one_line_error(r, "pyin needs the whole signal", "--offset and --duration")
     r = run("features", path, "-f", "pyin", "--duration", 1, "-o", tmp_path / "p.npy", env=env)
     assert r.returncode == 0 and np.load(tmp_path / "p.npy").shape == (1 + sr // 512,)
+
+
+def test_pyin_of_a_long_file_is_read_block_by_block_too(tmp_path, speech_path):
+    y, sr = librosa.load(speech_path, sr=None, mono=True)
+    path = tmp_path / "long.wav"
+    sf.write(path, y, sr, subtype="FLOAT")
+    env = {**os.environ, "AUDIO_EXPLORER_LONG_SECONDS": "5"}  # counts as long: no more refusal
+    r = run("features", path, "-f", "pyin", "--hop-length", 1024, "-o", tmp_path / "p.npy", env=env)
+    assert r.returncode == 0, r.stderr
+    f0, _, _ = librosa.pyin(y, fmin=librosa.note_to_hz("C2"), fmax=librosa.note_to_hz("C7"), sr=sr,
+                            hop_length=1024)
+    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), f0)
 
 
 def test_a_folder_gives_one_output_per_file_and_resumes(tmp_path, speech_path):

@@ -3,7 +3,8 @@ and the folder job: the export's plan, resume and atomic writes with another wor
 
 The signal is `librosa.load(path, sr=None, mono=True)` (sr, offset and duration as librosa's);
 a long file (over `long_seconds()`, the app's long-file limit) is read block by block
-(`blocks.py`), with the same values, unless the feature needs the whole signal.
+(`blocks.py`), with the same values, unless a parameter needs the whole signal (a padding
+such as pad_mode='wrap' that reads the other end of the signal).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import numpy as np
 from explorer.model import atomic
 from explorer.model import export as ex
 from explorer.model.analysis.blocks import (
-    WHOLE_ONLY,
     FileSignal,
     blockwise_problem,
     compute_feature_blockwise,
@@ -42,10 +42,6 @@ def long_seconds() -> float:
         return float(os.environ.get(LONG_SECONDS_ENV, LONG_SECONDS))
     except ValueError:
         return LONG_SECONDS
-
-
-class TooLong(ValueError):
-    """The feature needs the whole signal and the file is too long to hold it."""
 
 
 def _duration(path: Path) -> float | None:
@@ -74,21 +70,13 @@ def feature_of_file(
     path = Path(path)
     length = _duration(path)
     whole_signal = sr is not None or offset is not None or duration is not None
-    if length is not None and length > long_seconds() and not whole_signal:
-        problem = blockwise_problem(name, params)
-        if problem is None:
-            signal = FileSignal(path)
-            try:
-                return compute_feature_blockwise(
-                    name, signal, progress=progress, cancelled=cancelled, **params
-                )
-            finally:
-                signal.close()
-        if name in WHOLE_ONLY:
-            raise TooLong(
-                f"{name} needs the whole signal in memory ({problem}); {length / 60:.0f} min is too "
-                f"long: choose a part with --offset and --duration"
-            )
+    long = length is not None and length > long_seconds() and not whole_signal
+    if long and blockwise_problem(name, params) is None:
+        signal = FileSignal(path)
+        try:
+            return compute_feature_blockwise(name, signal, progress=progress, cancelled=cancelled, **params)
+        finally:
+            signal.close()
     import librosa
 
     y, rate = librosa.load(path, sr=sr, mono=True, offset=offset or 0.0, duration=duration)
