@@ -22,6 +22,7 @@ from explorer.model.annotations.tiers import Annotations
 #: Bars shown (the most frequent values); the filter lists every value.
 MAX_BARS = 12
 BATCH = 200  # files read per result handed to the GUI
+NO_VALUES: frozenset[str] = frozenset()
 
 
 def may_have_labels(paths: list[Path]) -> list[Path]:
@@ -69,27 +70,26 @@ class LabelReader(QObject):
         generation = self.generation
         self._thread = threading.Thread(target=self._run, args=(generation, list(paths)),
                                         daemon=True, name="dataset-labels")
-        self._thread.start()
+        # started after what the listing sets up on the GUI thread: it would take the GIL
+        QTimer.singleShot(0, self, self._thread.start)
         return generation
 
     def stop(self) -> None:
         self.generation += 1
 
     def wait(self, timeout: float = 5.0) -> None:
-        if self._thread is not None:
+        if self._thread is not None and self._thread.ident is not None:  # started
             self._thread.join(timeout)
 
     def _run(self, generation: int, paths: list[Path]) -> None:
         found = set(may_have_labels(paths))
-        batch: dict[Path, Annotations] = {}
+        batch: dict[Path, Annotations | None] = {}
         for path in paths:
             if generation != self.generation:
                 return
-            if path in found:
-                ann, _problems = annotations_of(path)
-            else:
-                ann = Annotations(file=path.name)
-            batch[path] = ann
+            # None: no label file beside it (10,000 empty Annotations made here cost the GUI
+            # thread the GIL for ~100 ms; the view counts it as 0 labels)
+            batch[path] = annotations_of(path)[0] if path in found else None
             if len(batch) >= BATCH:
                 self.read.emit(generation, batch)
                 batch = {}
@@ -150,7 +150,8 @@ class DatasetLabels(QObject):
     def __init__(self, view, parent: QObject | None = None) -> None:
         super().__init__(parent or view)
         self.view = view
-        self.annotations: dict[Path, Annotations] = {}
+        self.annotations: dict[Path, Annotations] = {}  # the files that have labels (or had)
+        self._pending: set[Path] = set()  # read or edited since the last refresh
         self._paths: list[Path] | None = None
         self.reader = LabelReader(self)
         self.reader.read.connect(self._read)
@@ -174,6 +175,7 @@ class DatasetLabels(QObject):
             return  # refiltered, not a new folder
         self._paths = paths
         self.annotations = {}
+        self._pending = set()
         if paths:
             self.reader.start(paths)  # the column and chart fill in as the reader's batches come
         else:
@@ -183,24 +185,32 @@ class DatasetLabels(QObject):
     def _read(self, generation: int, batch: dict) -> None:
         if generation != self.reader.generation:
             return
-        self.annotations.update(batch)
+        self.annotations.update({p: a for p, a in batch.items() if a is not None})
+        self._pending.update(batch)
         self._timer.start()
 
     def set_file(self, path: Path, annotations: Annotations) -> None:
         """The labels of one file changed (edited in the window)."""
         if self.view.model.row_of(path) >= 0:
             self.annotations[path] = annotations.copy()
+            self._pending.add(path)
             self._timer.start()
 
     def _refresh(self) -> None:
         """Column, chart and filter from the labels read so far; only what changed is redrawn
         (this runs on the GUI thread after every batch and every edit)."""
         model = self.view.model
-        counts = {p: len(a) for p, a in self.annotations.items()}
-        values = {p: frozenset(lab.label for _, lab in a.labels())
-                  for p, a in self.annotations.items()}
-        changed = {p: c for p, c in counts.items() if model.label_counts.get(p) != c}
-        changed_values = {p: v for p, v in values.items() if model.label_values.get(p) != v}
+        pending, self._pending = self._pending, set()
+        changed: dict[Path, int] = {}
+        changed_values: dict[Path, frozenset[str]] = {}
+        for p in pending:  # what was read or edited since the last refresh, not every file
+            a = self.annotations.get(p)
+            count = len(a) if a is not None else 0
+            values = frozenset(lab.label for _, lab in a.labels()) if count else NO_VALUES
+            if model.label_counts.get(p) != count:
+                changed[p] = count
+            if model.label_values.get(p) != values:
+                changed_values[p] = values
         if changed or changed_values:
             model.set_labels(changed, changed_values)
         summary = label_summary(self.annotations.values())

@@ -9,6 +9,7 @@ import os
 import queue
 import threading
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,7 @@ class DatasetScan(QObject):
         except Exception as exc:  # no process can be started here: said in the window
             self._fail(f"cannot start the scan: {exc}")
             return
+        parts: dict[str, list] = {}  # a big message's chunks (child.send_chunked), gathered
         while True:
             try:
                 kind, value = self._out.get(timeout=0.2)
@@ -103,6 +105,14 @@ class DatasetScan(QObject):
                 if not self.process.is_alive():
                     self._fail(f"the scan process ended (exit code {self.process.exitcode})")
                     return
+                continue
+            if kind.endswith("+"):
+                parts.setdefault(kind[:-1], []).extend(value)
+                continue
+            if value is None and kind in ("flags", "end-rows", "end-vectors"):
+                parts.setdefault(kind, [])  # all of it has come
+                if kind == "flags":
+                    self._queue.append(("flags", parts.pop("flags")))
                 continue
             if kind == "rows":
                 self.done += len(value)
@@ -112,6 +122,8 @@ class DatasetScan(QObject):
                 self._fail(value)
                 return
             elif kind == "end":
+                value = replace(value, rows=parts.pop("end-rows", value.rows),
+                                vectors=dict(parts.pop("end-vectors", ())) or value.vectors)
                 self._queue.append(("flags", value.rows))
                 self.end = value
                 self.process.join(5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -109,6 +110,7 @@ class _HeaderReader(QRunnable):
             if len(out) >= BATCH:
                 self.signals.batch.emit(self.generation, out)
                 out = []
+            time.sleep(0)  # the GIL to the GUI thread if it waits (else up to 5 ms per wait)
         if out:
             self.signals.batch.emit(self.generation, out)
 
@@ -157,8 +159,9 @@ class FileTableModel(QAbstractTableModel):
         self.widest = {col: "" for col in FACT_COLUMNS}
         self.endResetModel()
         self.widestChanged.emit()
-        if self.paths:
-            self._pool.start(_HeaderReader(self, self._generation, self.paths))
+        if self.paths:  # started after what the listing sets up on the GUI thread (the GIL)
+            reader = _HeaderReader(self, self._generation, self.paths)
+            QTimer.singleShot(0, self, lambda: self._pool.start(reader))
 
     def wait(self, msecs: int = -1) -> bool:
         return self._pool.waitForDone(msecs)

@@ -96,8 +96,8 @@ def test_the_start_folder_is_scanned_without_opening_the_dock(qtbot, make_window
     assert not window.dataset.dock.isVisible()
     assert view.model.root == samples_dir and all(r is not None for r in view.model.rows)
     window.dataset.view.set_folder([], None, scan=False)
-    window.open_paths([str(samples_dir)])  # a folder opened later shows it
-    assert window.dataset.dock.isVisible()
+    window.open_paths([str(samples_dir)])  # a folder opened later shows it (its next event)
+    qtbot.waitUntil(window.dataset.dock.isVisible, timeout=5000)
 
 
 def test_hidden_dataset_columns_are_remembered(qtbot, make_window, private_settings):
