@@ -52,10 +52,30 @@ def _tier(ann: Annotations, name: str) -> Tier:
         raise EditError(str(exc)) from None
 
 
+def _remove(tier: Tier, label: Label) -> None:
+    try:
+        tier.remove(label)
+    except KeyError as exc:
+        raise EditError(str(exc).strip("'\"")) from None
+
+
 @dataclass(frozen=True)
-class AddLabel(Edit):
+class _OneLabel(Edit):
+    """An edit of one label of one tier (added or removed): the same journal line."""
+
     tier: str
     label: Label
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.op, "tier": self.tier, "label": label_to_dict(self.label)}
+
+    @classmethod
+    def _from_json(cls, d: dict[str, Any]) -> Edit:
+        return cls(str(d["tier"]), label_from_dict(d["label"]))
+
+
+@dataclass(frozen=True)
+class AddLabel(_OneLabel):
     op: ClassVar[str] = "add_label"
 
     def apply(self, ann: Annotations) -> None:
@@ -64,35 +84,16 @@ class AddLabel(Edit):
     def inverse(self) -> Edit:
         return RemoveLabel(self.tier, self.label)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"op": self.op, "tier": self.tier, "label": label_to_dict(self.label)}
-
-    @classmethod
-    def _from_json(cls, d: dict[str, Any]) -> Edit:
-        return cls(str(d["tier"]), label_from_dict(d["label"]))
-
 
 @dataclass(frozen=True)
-class RemoveLabel(Edit):
-    tier: str
-    label: Label
+class RemoveLabel(_OneLabel):
     op: ClassVar[str] = "remove_label"
 
     def apply(self, ann: Annotations) -> None:
-        try:
-            _tier(ann, self.tier).remove(self.label)
-        except KeyError as exc:
-            raise EditError(str(exc).strip("'\"")) from None
+        _remove(_tier(ann, self.tier), self.label)
 
     def inverse(self) -> Edit:
         return AddLabel(self.tier, self.label)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"op": self.op, "tier": self.tier, "label": label_to_dict(self.label)}
-
-    @classmethod
-    def _from_json(cls, d: dict[str, Any]) -> Edit:
-        return cls(str(d["tier"]), label_from_dict(d["label"]))
 
 
 @dataclass(frozen=True)
@@ -106,10 +107,7 @@ class ChangeLabel(Edit):
 
     def apply(self, ann: Annotations) -> None:
         tier = _tier(ann, self.tier)
-        try:
-            tier.remove(self.old)
-        except KeyError as exc:
-            raise EditError(str(exc).strip("'\"")) from None
+        _remove(tier, self.old)
         tier.add(self.new)
 
     def inverse(self) -> Edit:
@@ -125,23 +123,14 @@ class ChangeLabel(Edit):
 
 
 @dataclass(frozen=True)
-class AddTier(Edit):
-    """A new tier at `index` (None: last), with labels when it undoes a RemoveTier."""
+class _WholeTier(Edit):
+    """A tier with its kind, labels and place (added, or removed so that undo restores it):
+    the same journal line."""
 
     name: str
     kind: str = "interval"
     labels: tuple[Label, ...] = ()
     index: int | None = None
-    op: ClassVar[str] = "add_tier"
-
-    def apply(self, ann: Annotations) -> None:
-        if ann.has_tier(self.name):
-            raise EditError(f"there is already a tier named {self.name!r}")
-        tier = Tier(self.name, self.kind, list(self.labels))
-        ann.tiers.insert(len(ann.tiers) if self.index is None else self.index, tier)
-
-    def inverse(self) -> Edit:
-        return RemoveTier(self.name, self.kind, self.labels, self.index)
 
     def to_json(self) -> dict[str, Any]:
         return {"op": self.op, "name": self.name, "kind": self.kind, "index": self.index,
@@ -154,14 +143,26 @@ class AddTier(Edit):
 
 
 @dataclass(frozen=True)
-class RemoveTier(Edit):
+class AddTier(_WholeTier):
+    """A new tier at `index` (None: last), with labels when it undoes a RemoveTier."""
+
+    op: ClassVar[str] = "add_tier"
+
+    def apply(self, ann: Annotations) -> None:
+        if ann.has_tier(self.name):
+            raise EditError(f"there is already a tier named {self.name!r}")
+        tier = Tier(self.name, self.kind, list(self.labels))
+        ann.tiers.insert(len(ann.tiers) if self.index is None else self.index, tier)
+
+    def inverse(self) -> Edit:
+        return RemoveTier(self.name, self.kind, self.labels, self.index)
+
+
+@dataclass(frozen=True)
+class RemoveTier(_WholeTier):
     """Removes a tier; it carries the tier's labels and place so that undo restores them.
     `RemoveTier.of(ann, name)` builds it from the current state."""
 
-    name: str
-    kind: str = "interval"
-    labels: tuple[Label, ...] = ()
-    index: int | None = None
     op: ClassVar[str] = "remove_tier"
 
     @classmethod
@@ -175,15 +176,6 @@ class RemoveTier(Edit):
 
     def inverse(self) -> Edit:
         return AddTier(self.name, self.kind, self.labels, self.index)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"op": self.op, "name": self.name, "kind": self.kind, "index": self.index,
-                "labels": [label_to_dict(x) for x in self.labels]}
-
-    @classmethod
-    def _from_json(cls, d: dict[str, Any]) -> Edit:
-        return cls(str(d["name"]), str(d.get("kind", "interval")),
-                   tuple(label_from_dict(x) for x in d.get("labels", ())), d.get("index"))
 
 
 @dataclass(frozen=True)
