@@ -31,6 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from gui_beat import Heartbeat  # noqa: E402  (bench/, beside this script)
+from gui_beat import spin as spin_until  # noqa: E402
+
 #: layer -> a parameter set to librosa's own default: a change that recomputes the same values
 SAME_VALUES = {
     "pyin": {"frame_length": 2048},
@@ -85,7 +88,6 @@ def main() -> None:
 
 
 def run(keys: list[str], rounds: int) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     import explorer.ui  # noqa: F401  (the PySide6 work-around)
@@ -99,25 +101,11 @@ def run(keys: list[str], rounds: int) -> None:
     window = MainWindow(player=None)
     window.resize(1280, 800)
     window.show()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    beat = QTimer(interval=10)
-    beat.timeout.connect(tick)
+    beat = Heartbeat()
+    gaps = beat.gaps
 
     def spin(until, timeout: float) -> float | None:
-        start = time.perf_counter()
-        while time.perf_counter() - start < timeout:
-            app.processEvents()
-            if until():
-                return time.perf_counter() - start
-            time.sleep(0.0005)
-        return None
+        return spin_until(app, until, timeout)
 
     def wait() -> bool:
         return False
@@ -163,7 +151,7 @@ def run(keys: list[str], rounds: int) -> None:
             # window out once, as a dock opening does; what is measured is the wait and the draw
             app.processEvents()
             gaps.clear()
-            last[0] = time.perf_counter()
+            beat.mark()
             spin(lambda k=key: layers.data[k] is not None, 600)
             app.processEvents()  # drawn
             shows.append(time.perf_counter() - t0)
@@ -173,7 +161,7 @@ def run(keys: list[str], rounds: int) -> None:
             for params in (SAME_VALUES[key], {}):
                 old = layers.data[key]
                 gaps.clear()
-                last[0] = time.perf_counter()
+                beat.mark()
                 t0 = time.perf_counter()
                 layers.set_params(key, params)
                 spin(lambda k=key, o=old: layers.data[k] is not o, 600)

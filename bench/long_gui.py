@@ -30,6 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from gui_beat import Heartbeat  # noqa: E402  (bench/, beside this script)
+from gui_beat import spin as spin_until  # noqa: E402
+
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -79,7 +82,6 @@ def to_flac(wav: Path) -> Path:
 
 
 def run(wav: Path) -> None:
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     import explorer.ui  # noqa: F401  (the PySide6 work-around)
@@ -94,30 +96,16 @@ def run(wav: Path) -> None:
     window = MainWindow(player=None)
     window.resize(1280, 800)
     window.show()
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    beat = QTimer(interval=10)
-    beat.timeout.connect(tick)
+    beat = Heartbeat()
+    gaps = beat.gaps
 
     def spin(until, timeout: float) -> float | None:
-        start = time.perf_counter()
-        while time.perf_counter() - start < timeout:
-            app.processEvents()
-            if until():
-                return time.perf_counter() - start
-            time.sleep(0.001)
-        return None
+        return spin_until(app, until, timeout, step=0.001)
 
     spin(lambda: False, 1.0)  # let the window settle (layout, first paint)
     # baselines in the same run: the heartbeat idle, and opening a short sample (exact path)
     beat.start()
-    last[0] = time.perf_counter()
+    beat.mark()
     spin(lambda: False, 1.5)
     idle_gap = max(gaps)
     gaps.clear()
@@ -165,7 +153,7 @@ def run(wav: Path) -> None:
             wave.viewbox.setXRange(0, facts.duration, padding=0)
         return len(times) == len(marks)
 
-    last[0] = time.perf_counter()
+    beat.mark()
     t_open = time.perf_counter()
     window.open_paths([str(wav)])
     spin(opened, 300)
