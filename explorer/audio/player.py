@@ -124,6 +124,16 @@ class Player(StreamLifecycle):
                 raise
             self._done.set()  # nothing to play
 
+    def _going_on(self, play_id: int | None):
+        """The playback that more samples may join (lock held): None if it ended or stopped,
+        or if play_id is given and another play() started since."""
+        prog = self._prog
+        if prog is None or self._state == "stopped" or prog.ending:
+            return None
+        if play_id is not None and play_id != self.play_id:
+            return None
+        return prog
+
     def queue_next(self, samples: np.ndarray, last: bool = True,
                    play_id: int | None = None) -> bool:
         """Chain samples after the end of what is queued (their source frames continue from
@@ -132,10 +142,8 @@ class Player(StreamLifecycle):
         if play_id is given and another play() started since."""
         src = _as_frames(samples)
         with self._lock:
-            prog = self._prog
-            if prog is None or self._state == "stopped" or prog.ending:
-                return False
-            if play_id is not None and play_id != self.play_id:
+            prog = self._going_on(play_id)
+            if prog is None:
                 return False
             if src.shape[1] != prog.seg.source.shape[1]:
                 raise ValueError(f"queued samples have {src.shape[1]} channels, the playing "
@@ -154,10 +162,8 @@ class Player(StreamLifecycle):
         play_id is given and another play() started since."""
         src = _as_frames(samples)
         with self._lock:
-            prog = self._prog
-            if prog is None or self._state == "stopped" or prog.ending:
-                return False
-            if play_id is not None and play_id != self.play_id:
+            prog = self._going_on(play_id)
+            if prog is None:
                 return False
             release_played(prog)
             chain = prog.chain()
