@@ -4,10 +4,11 @@ beats. Usage: python -m tests.e2e.analysis_shots OUT_FOLDER"""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.e2e.shots import photograph
 
 
 def main(out: Path) -> None:
@@ -50,7 +51,7 @@ def main(out: Path) -> None:
 
     def shot(name: str) -> None:
         app.processEvents()
-        subprocess.run(["import", "-window", "root", str(out / name)], check=True, timeout=60)
+        photograph(out / name)
         print(out / name)
 
     spin(wait, 1.0)

@@ -8,7 +8,6 @@ each chirp on the spectrogram; the label files are written beside copies of the 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -20,13 +19,7 @@ import soundfile as sf
 from explorer.model.annotations.formats import write_labels
 from explorer.model.annotations.tiers import Annotations, Label, Tier
 from explorer.resources import samples_dir
-
-
-def _settle(app, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
+from tests.e2e.shots import photograph, settle
 
 
 def speech_labels(audio: Path) -> Annotations:
@@ -68,11 +61,11 @@ def shoot(app, window, audio: Path, shot: Path, setup=None) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (window.spectrogram.spec is None or window.jobs.active()
                                            or window.annotations.path != audio):
-        _settle(app, 0.1)
+        settle(app, 0.1)
     if setup is not None:
         setup(window)
-    _settle(app, 1.0)
-    subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=60)
+    settle(app, 1.0)
+    photograph(shot)
     print(shot, flush=True)
 
 
@@ -92,9 +85,9 @@ def main(work: Path, out: Path) -> int:
 
     window = MainWindow()
     window.show()
-    _settle(app, 0.3)
+    settle(app, 0.3)
     window.showMaximized()
-    _settle(app, 0.3)
+    settle(app, 0.3)
     screen = window.screen().availableGeometry()
     if window.width() < screen.width():
         window.setGeometry(screen)

@@ -7,19 +7,13 @@ turn, checked with tests.ui.panel_fit and photographed with ImageMagick's `impor
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from tests.e2e.shots import photograph, settle
+
 TABS = {"spectrogram-settings": "spectrogram", "tone-generator": "tones", "scales": "scales"}
-
-
-def _settle(app, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main(out_dir: Path) -> int:
@@ -35,23 +29,23 @@ def main(out_dir: Path) -> int:
     window = MainWindow()
     window.show()
     window.open_initial([str(samples_dir())])
-    _settle(app, 0.5)
+    settle(app, 0.5)
     # maximised, as a user does; Xvfb has no window manager, so the geometry is set as one would
     window.showMaximized()
-    _settle(app, 0.3)
+    settle(app, 0.3)
     screen = window.screen().availableGeometry()
     if window.width() < screen.width():
         window.setGeometry(screen)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and (window.spectrogram.spec is None
                                            or window.jobs.active()):
-        _settle(app, 0.1)
+        settle(app, 0.1)
     for name, short in TABS.items():
         dock = window.findChild(QDockWidget, name)
         dock.raise_()
-        _settle(app, 0.8)
+        settle(app, 0.8)
         shot = out_dir / f"{short}-{screen.width()}.png"
-        subprocess.run(["import", "-window", "root", str(shot)], check=True, timeout=60)
+        photograph(shot)
         print(json.dumps({"tab": name, "shot": str(shot), "problems": problems(dock.widget()),
                           "window": [window.width(), window.height()],
                           "dock": [dock.x(), dock.width()],
