@@ -40,10 +40,10 @@ def init() -> None:  # pragma: no cover - runs in the analysis process
 
 #: The signal the window sent last, by its key: the other layers of the same clip (or span of a
 #: long file) name it instead of sending it again (a 2-minute span at 44.1 kHz is 21 MB).
-_SIGNAL: dict[str, np.ndarray] = {}
+_SIGNAL: dict[int, np.ndarray] = {}
 
 
-def layer_on(key: str, y: np.ndarray | None, feature: str, sr: int, params: dict
+def layer_on(key: int, y: np.ndarray | None, feature: str, sr: int, params: dict
              ) -> LayerParts | None:
     """`layer` on the signal `y`, kept under `key`; y None: the kept one (None if another is kept:
     the window sends it)."""

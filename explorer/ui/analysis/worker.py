@@ -24,7 +24,7 @@ class AnalysisProcess:
         self.warmed = False
         self.started = 0  # processes started (tests)
         self.signals_sent = 0  # signals sent to the process (tests)
-        self._sent: tuple[object, object, object] | None = None  # (source, span, executor)
+        self._sent: tuple[object, object, int] | None = None  # (source, span, number)
 
     def run(self, fn, *args):
         with self._lock:
@@ -51,25 +51,20 @@ class AnalysisProcess:
 
     def run_layer(self, source, span, signal, feature: str, sr: int, params: dict):
         """child.layer on `signal()` (the samples of `source`, a clip, over `span`), sent to the
-        process once: the next layers of the same source and span name it by key."""
-        key = f"{id(source)}:{span}"
+        process once: the next layers of the same source and span name it by its number (the
+        process answers None when it keeps another: a new process, or another window's clip)."""
         with self._lock:
             sent = self._sent
-            kept = (sent is not None and sent[0] is source and sent[1] == span
-                    and sent[2] is self._executor)
-        if kept:
-            parts = self.run(child.layer_on, key, None, feature, sr, params)
+        if sent is not None and sent[0] is source and sent[1] == span:
+            parts = self.run(child.layer_on, sent[2], None, feature, sr, params)
             if parts is not None:
                 return parts
         y = signal()
-        with self._lock:  # a strong reference: no other clip can take this one's id meanwhile
-            self._sent = (source, span, self._executor)
-            self.signals_sent += 1
-        parts = self.run(child.layer_on, key, y, feature, sr, params)
         with self._lock:
-            if self._sent is not None and self._sent[2] is None:  # the process started here
-                self._sent = (source, span, self._executor)
-        return parts
+            self.signals_sent += 1  # also the signal's number: never reused, unlike id()
+            self._sent = (source, span, self.signals_sent)
+            number = self.signals_sent
+        return self.run(child.layer_on, number, y, feature, sr, params)
 
     def busy(self) -> bool:
         with self._lock:
