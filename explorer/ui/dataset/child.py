@@ -35,10 +35,16 @@ class ScanEnd:
     vectors: dict = field(default_factory=dict)
 
 
+def send_rows(out: Any, rows: list, kind: str = "rows") -> None:
+    """`rows` as (kind, at most CHUNK rows) messages (each is taken as it comes)."""
+    for i in range(0, len(rows), CHUNK):
+        out.put((kind, rows[i:i + CHUNK]))
+
+
 def send_chunked(out: Any, kind: str, items: list) -> None:
-    """`items` as (kind + "+", at most CHUNK items) messages, then (kind, None): all sent."""
-    for i in range(0, len(items), CHUNK):
-        out.put((f"{kind}+", items[i:i + CHUNK]))
+    """`items` as (kind + "+", at most CHUNK items) messages, then (kind, None): all sent,
+    gathered by the reader before use."""
+    send_rows(out, items, f"{kind}+")
     out.put((kind, None))
 
 
@@ -80,8 +86,7 @@ def scan_in_child(paths: list[str], root: str | None, jobs: int, cache: bool, ou
                 vectors[p.result.item] = vector
             now = time.perf_counter()
             if batch and now - state["sent"] >= SEND_EVERY:
-                for i in range(0, len(batch), CHUNK):
-                    out.put(("rows", batch[i:i + CHUNK]))
+                send_rows(out, batch)
                 batch.clear()
                 state["sent"] = now
             if now >= state["flags"] and len(rows) > 1:
@@ -93,8 +98,7 @@ def scan_in_child(paths: list[str], root: str | None, jobs: int, cache: bool, ou
         todo = sorted(paths, key=_size)
         report = scan_dataset(todo, root=root, jobs=jobs, progress=progress,
                               cancelled=cancel.is_set, cache=cache)
-        for i in range(0, len(batch), CHUNK):
-            out.put(("rows", batch[i:i + CHUNK]))
+        send_rows(out, batch)
         final = apply_dataset_flags(in_listing_order(list(report.rows), order), report.vectors)
         send_chunked(out, "end-rows", final)
         send_chunked(out, "end-vectors", list(report.vectors.items()))
